@@ -1,0 +1,3 @@
+"""Multivariable Calculus Explorer."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,197 @@
+"""A compiled function of n variables with exact first and second derivatives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cached_property
+
+import numpy as np
+
+from .codegen import compile_program, emit, needed
+from .graph import CONST
+from .parser import Parsed, parse_text
+from .trace import Trace, build_trace, plan_trace
+
+_SCALAR_TYPES = frozenset({float, int, np.float64, np.float32, np.int64, np.int32})
+_FALLBACK = (ArithmeticError, ValueError)  # math's domain and overflow errors
+MAX_DERIVATIVE_NODES = 400_000
+
+
+def parse(text: str, variables: Sequence[str] | None = None) -> Function:
+    """Parse `text` into a compiled `Function`.
+
+    Parameters
+    ----------
+    text : str
+        An expression such as ``"x*exp(-x^2-y^2)"``, optionally with a header
+        ``f(x, y) = …`` and named definitions separated by ``;`` or newlines.
+    variables : sequence of str, optional
+        The variable order; by default the header's, else alphabetical.
+
+    Raises
+    ------
+    ParseError
+        For anything that is not a function in the language.
+    """
+    return Function(parse_text(text, variables), text)
+
+
+class Function:
+    """``f(*xs)``, ``f.gradient(*xs)`` and ``f.hessian(*xs)``, broadcasting like numpy."""
+
+    def __init__(self, parsed: Parsed, text: str) -> None:
+        self.text = text
+        self.graph = parsed.graph
+        self.graph.max_nodes = MAX_DERIVATIVE_NODES
+        self.output = parsed.output
+        self.variables: tuple[str, ...] = parsed.variables
+        self.var_nodes = parsed.var_nodes
+        self.output_name = parsed.output_name or "f"
+        self.names = dict(parsed.names)
+        self._value_np = self._compile([self.output], "np", single=True)
+        self._value_py = self._compile([self.output], "py", single=True)
+
+    def __repr__(self) -> str:
+        return f"<Function {self.output_name}({', '.join(self.variables)}) = {self.text!r}>"
+
+    @property
+    def dimension(self) -> int:
+        return len(self.variables)
+
+    def _compile(self, outputs: list[int], flavor: str, single: bool = False) -> Callable:
+        return compile_program(self.graph, outputs, self.var_nodes, flavor, single)
+
+    # derivative graphs, built on first use ---------------------------------
+    @cached_property
+    def _reverse(self) -> tuple[list[int], dict[int, int]]:
+        return self.graph.reverse(self.output, list(self.var_nodes))
+
+    @cached_property
+    def _hessian_nodes(self) -> list[int]:
+        grad = self._reverse[0]
+        n = self.dimension
+        upper: list[int] = []
+        for i in range(n):
+            row, _ = self.graph.reverse(grad[i], list(self.var_nodes))
+            upper.extend(row[i:])
+        return upper
+
+    @cached_property
+    def _programs(self) -> dict[str, Callable]:
+        vg = [self.output, *self._reverse[0]]
+        return {"vg_np": self._compile(vg, "np"), "vg_py": self._compile(vg, "py")}
+
+    @cached_property
+    def _hessian_programs(self) -> dict[str, Callable]:
+        nodes = self._hessian_nodes
+        return {"np": self._compile(nodes, "np"), "py": self._compile(nodes, "py")}
+
+    @cached_property
+    def _trace_plan(self):
+        return plan_trace(self)
+
+    # evaluation -------------------------------------------------------------
+    def _check(self, xs: tuple) -> None:
+        if len(xs) != len(self.variables):
+            raise TypeError(f"{self.output_name}({', '.join(self.variables)}) takes "
+                            f"{len(self.variables)} arguments, got {len(xs)}")
+
+    @staticmethod
+    def _arrays(xs: tuple) -> tuple[list[np.ndarray], tuple[int, ...]]:
+        arrays = [np.asarray(x, dtype=np.float64) for x in xs]
+        return arrays, np.broadcast_shapes(*(a.shape for a in arrays))
+
+    def __call__(self, *xs):
+        """The value, broadcast over the arguments (float64; NaN outside the domain)."""
+        self._check(xs)
+        if all(type(x) in _SCALAR_TYPES for x in xs):
+            try:
+                return np.float64(self._value_py(*[float(x) for x in xs]))
+            except _FALLBACK:
+                pass
+        arrays, shape = self._arrays(xs)
+        with np.errstate(all="ignore"):
+            value = self._value_np(*arrays)
+        if shape == ():
+            return np.float64(value)
+        value = np.asarray(value)
+        return value if value.shape == shape else np.broadcast_to(value, shape).copy()
+
+    def _run(self, py: Callable, np_: Callable, xs: tuple) -> tuple[tuple, tuple[int, ...]]:
+        self._check(xs)
+        if all(type(x) in _SCALAR_TYPES for x in xs):
+            try:
+                return py(*[float(x) for x in xs]), ()
+            except _FALLBACK:
+                pass
+        arrays, shape = self._arrays(xs)
+        with np.errstate(all="ignore"):
+            return np_(*arrays), shape
+
+    def value_and_gradient(self, *xs) -> tuple[np.ndarray, np.ndarray]:
+        """``(f(*xs), gradient)`` in one pass; gradient has shape ``(n, *broadcast)``."""
+        programs = self._programs
+        outs, shape = self._run(programs["vg_py"], programs["vg_np"], xs)
+        if shape == ():
+            return np.float64(outs[0]), np.array(outs[1:], dtype=np.float64)
+        value = np.broadcast_to(outs[0], shape)
+        return (value if value.flags.writeable else value.copy()), _stack(outs[1:], shape)
+
+    def gradient(self, *xs) -> np.ndarray:
+        """The gradient, shape ``(n, *broadcast)``."""
+        return self.value_and_gradient(*xs)[1]
+
+    def hessian(self, *xs) -> np.ndarray:
+        """The Hessian, shape ``(n, n, *broadcast)``, symmetric."""
+        programs = self._hessian_programs
+        outs, shape = self._run(programs["py"], programs["np"], xs)
+        n = self.dimension
+        out = np.empty((n, n, *shape))
+        k = 0
+        for i in range(n):
+            for j in range(i, n):
+                out[i, j] = out[j, i] = outs[k]
+                k += 1
+        return out
+
+    # inspection -------------------------------------------------------------
+    def trace(self, point: Sequence[float]) -> Trace:
+        """Forward values, single-step partials and adjoints of every node at `point`."""
+        return build_trace(self, point)
+
+    def source(self) -> str:
+        """The forward and backward pass as readable numpy code with the user's names."""
+        grad, adjoint = self._reverse
+        out = self.output_name
+        node_names = {n: name for n, name in self.names.items()
+                      if n not in self.var_nodes and self.graph.ops[n] != CONST}
+        node_names[self.output] = out
+        for node, bar in adjoint.items():
+            name = self.names.get(node)
+            if name and self.graph.ops[bar] != CONST and bar not in node_names:
+                node_names[bar] = f"d{out}_d{name}"
+        grads = [f"d{out}_d{v}" for v in self.variables]
+
+        def tail(ref: Callable[[int], str]) -> list[str]:
+            pairs = [(out, self.output), *zip(grads, grad, strict=True)]
+            aliases = [f"{name} = {ref(node)}" for name, node in pairs if ref(node) != name]
+            return [*aliases, f"return {out}, ({', '.join(grads)}{',' if len(grads) == 1 else ''})"]
+
+        backward = min((n for n in needed(self.graph, grad) if n > self.output), default=None)
+        sections = [(0, "forward pass")]
+        if backward is not None:
+            sections.append((backward, "backward pass (reverse mode)"))
+        text = emit(self.graph, [self.output, *grad], self.var_nodes, "np",
+                    arg_names=self.variables, node_names=node_names, fname=out,
+                    sections=sections, tail=tail)
+        doc = (f'    """Return {out} and its gradient ({", ".join(grads)}).\n\n'
+               f"    Generated from: {' '.join(self.text.split())}\n    \"\"\"\n")
+        head, body = text.split("\n", 1)
+        return f"import numpy as np\n\n\n{head}\n{doc}{body}"
+
+
+def _stack(parts: Sequence, shape: tuple[int, ...]) -> np.ndarray:
+    out = np.empty((len(parts), *shape))
+    for i, part in enumerate(parts):
+        out[i] = part
+    return out

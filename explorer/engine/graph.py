@@ -1,0 +1,185 @@
+"""A hash-consed expression DAG.
+
+Nodes are integers; a node's arguments always have smaller ids, so id order is
+a topological order. Identical subexpressions are one node (the picture of
+Fig. 18.4.1: a node feeding two others is drawn once and its adjoint sums over
+its uses). The builder folds constants and drops the trivial identities that
+differentiation produces (x*1, x+0, 0*x, --x), which keeps generated code lean.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .ops import OPS
+
+VAR = "var"
+CONST = "const"
+
+
+class GraphTooLarge(ValueError):
+    """The graph grew past its node limit."""
+
+
+class Graph:
+    """Owns the nodes of one function: its expression and all its derivatives."""
+
+    def __init__(self, max_nodes: int = 200_000) -> None:
+        self.ops: list[str] = []
+        self.args: list[tuple[int, ...]] = []
+        self.values: list[float] = []  # constant value, or variable index for VAR
+        self.max_nodes = max_nodes
+        self._index: dict[tuple, int] = {}
+        self._partials: dict[int, tuple[int | None, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self.ops)
+
+    def _node(self, op: str, args: tuple[int, ...], value: float, key: tuple) -> int:
+        found = self._index.get(key)
+        if found is not None:
+            return found
+        if len(self.ops) >= self.max_nodes:
+            raise GraphTooLarge(f"the expression needs more than {self.max_nodes} nodes")
+        self.ops.append(op)
+        self.args.append(args)
+        self.values.append(value)
+        self._index[key] = len(self.ops) - 1
+        return len(self.ops) - 1
+
+    def var(self, index: int) -> int:
+        return self._node(VAR, (), float(index), (VAR, index))
+
+    def const(self, value: float) -> int:
+        value = float(value)
+        return self._node(CONST, (), value, (CONST, value.hex()))
+
+    def is_const(self, node: int, value: float | None = None) -> bool:
+        if self.ops[node] != CONST:
+            return False
+        return value is None or self.values[node] == value
+
+    def apply(self, name: str, *args: int) -> int:
+        op = OPS[name]
+        if all(self.ops[a] == CONST for a in args):
+            with np.errstate(all="ignore"):
+                return self.const(op.fold(*(self.values[a] for a in args)))
+        simpler = _SIMPLIFY.get(name)
+        if simpler is not None:
+            found = simpler(self, *args)
+            if found is not None:
+                return found
+        return self._node(name, args, 0.0, (name, args))
+
+    # The arithmetic that derivative rules are written in.
+    def add(self, a: int, b: int) -> int:
+        return self.apply("add", a, b)
+
+    def sub(self, a: int, b: int) -> int:
+        return self.apply("sub", a, b)
+
+    def mul(self, a: int, b: int) -> int:
+        return self.apply("mul", a, b)
+
+    def div(self, a: int, b: int) -> int:
+        return self.apply("div", a, b)
+
+    def pow(self, a: int, b: int) -> int:
+        return self.apply("pow", a, b)
+
+    def neg(self, a: int) -> int:
+        return self.apply("neg", a)
+
+    def partials(self, node: int) -> tuple[int | None, ...]:
+        """Local partial derivatives of `node` with respect to each argument (cached)."""
+        found = self._partials.get(node)
+        if found is None:
+            op = self.ops[node]
+            found = () if op in (VAR, CONST) else OPS[op].partials(self, self.args[node], node)
+            found = tuple(None if p is not None and self.is_const(p, 0.0) else p for p in found)
+            self._partials[node] = found
+        return found
+
+    def reverse(self, output: int, wrt: list[int]) -> tuple[list[int], dict[int, int]]:
+        """Reverse mode, symbolically: the adjoint node d output / d node of every node.
+
+        Iterative over ids (a topological order), so deep graphs cannot overflow
+        the stack; each use of a node adds one term to its adjoint.
+        """
+        adjoint: dict[int, int] = {output: self.const(1.0)}
+        for node in range(output, -1, -1):
+            bar = adjoint.get(node)
+            if bar is None or self.ops[node] in (VAR, CONST):
+                continue
+            for arg, partial in zip(self.args[node], self.partials(node), strict=True):
+                if partial is None or self.ops[arg] == CONST:
+                    continue
+                term = self.mul(bar, partial)
+                adjoint[arg] = term if arg not in adjoint else self.add(adjoint[arg], term)
+        zero = self.const(0.0)
+        return [adjoint.get(w, zero) for w in wrt], adjoint
+
+
+def _simplify_add(g: Graph, a: int, b: int) -> int | None:
+    if g.is_const(a, 0.0):
+        return b
+    if g.is_const(b, 0.0):
+        return a
+    if g.ops[b] == "neg":
+        return g.sub(a, g.args[b][0])
+    if g.ops[a] == "neg":
+        return g.sub(b, g.args[a][0])
+    return None
+
+
+def _simplify_sub(g: Graph, a: int, b: int) -> int | None:
+    if g.is_const(b, 0.0):
+        return a
+    if g.is_const(a, 0.0):
+        return g.neg(b)
+    if g.ops[b] == "neg":
+        return g.add(a, g.args[b][0])
+    return None
+
+
+def _simplify_mul(g: Graph, a: int, b: int) -> int | None:
+    for x, y in ((a, b), (b, a)):
+        if g.is_const(x, 0.0):
+            return x
+        if g.is_const(x, 1.0):
+            return y
+        if g.is_const(x, -1.0):
+            return g.neg(y)
+    if g.ops[a] == "neg" and g.ops[b] == "neg":
+        return g.mul(g.args[a][0], g.args[b][0])
+    return None
+
+
+def _simplify_div(g: Graph, a: int, b: int) -> int | None:
+    if g.is_const(b, 1.0):
+        return a
+    if g.is_const(a, 0.0):
+        return a
+    return None
+
+
+def _simplify_pow(g: Graph, a: int, b: int) -> int | None:
+    if g.is_const(b, 1.0):
+        return a
+    if g.is_const(b, 0.0):
+        return g.const(1.0)
+    return None
+
+
+def _simplify_neg(g: Graph, a: int) -> int | None:
+    return g.args[a][0] if g.ops[a] == "neg" else None
+
+
+_SIMPLIFY = {
+    "add": _simplify_add,
+    "sub": _simplify_sub,
+    "mul": _simplify_mul,
+    "div": _simplify_div,
+    "pow": _simplify_pow,
+    "neg": _simplify_neg,
+}
