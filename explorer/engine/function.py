@@ -128,7 +128,7 @@ class Function:
         with np.errstate(all="ignore"):
             return np_(*arrays), shape
 
-    def value_and_gradient(self, *xs) -> tuple[np.ndarray, np.ndarray]:
+    def value_and_gradient(self, *xs) -> tuple[np.floating | np.ndarray, np.ndarray]:
         """``(f(*xs), gradient)`` in one pass; gradient has shape ``(n, *broadcast)``."""
         programs = self._programs
         outs, shape = self._run(programs["vg_py"], programs["vg_np"], xs)

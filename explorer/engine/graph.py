@@ -9,6 +9,8 @@ differentiation produces (x*1, x+0, 0*x, --x), which keeps generated code lean.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .ops import OPS
@@ -175,7 +177,7 @@ def _simplify_neg(g: Graph, a: int) -> int | None:
     return g.args[a][0] if g.ops[a] == "neg" else None
 
 
-_SIMPLIFY = {
+_SIMPLIFY: dict[str, Callable[..., int | None]] = {
     "add": _simplify_add,
     "sub": _simplify_sub,
     "mul": _simplify_mul,

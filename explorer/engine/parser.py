@@ -10,6 +10,7 @@ from __future__ import annotations
 import keyword
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .graph import Graph, GraphTooLarge
@@ -130,7 +131,11 @@ class _Parser:
             raise ParseError("the expression is empty", 0, self.text)
         end = tokens[-1]
         heads = [self._split(s) for s in statements]
-        self.pending_defs = {h[0].text for h, _ in heads if h}
+        for head, _ in heads:
+            if head and head[0].text in self.pending_defs:
+                raise self.error(f"'{head[0].text}' is defined twice", head[0])
+            if head:
+                self.pending_defs.add(head[0].text)
         header_vars: list[str] | None = None
         output = -1
         output_name: str | None = None
@@ -169,8 +174,6 @@ class _Parser:
                              head[0] if head else tokens[0])
         name = head[0]
         self._check_name(name, "define")
-        if name.text in self.defs:
-            raise self.error(f"'{name.text}' is defined twice", name)
         if len(head) > 1:
             shape_ok = (head[1].text == "(" and head[-1].text == ")" and len(head) >= 4
                         and all(t.kind == "name" for t in head[2:-1:2])
@@ -253,11 +256,11 @@ class _Parser:
                 return node
 
     def _implicit(self, tok: Token) -> bool:
-        # '2x', '3(x+1)', '2 sin(x)', '(x+1)(x-1)', '(x+1) y'
+        # '2x', '3(x+1)', '2 sin(x)', '2pi x', '(x+1)(x-1)', '(x+1) y'
         prev = self.toks[self.i - 1]
         if tok.kind != "name" and tok.text != "(":
             return False
-        return prev.kind == "num" or prev.text == ")"
+        return prev.kind == "num" or prev.text == ")" or prev.text in CONSTANTS
 
     def unary(self) -> int:
         tok = self.peek()
@@ -361,7 +364,7 @@ def _leftover(tok: Token) -> str:
     return f"unexpected '{tok.text}'"
 
 
-def parse_text(text: str, variables: tuple[str, ...] | list[str] | None = None) -> Parsed:
+def parse_text(text: str, variables: Sequence[str] | None = None) -> Parsed:
     """Parse `text` into a graph; raise `ParseError` on anything else."""
     if not isinstance(text, str):
         raise ParseError("the expression must be text")

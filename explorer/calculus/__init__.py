@@ -1,0 +1,11 @@
+"""The chapter's algorithms on top of the engine. No Qt here."""
+
+from .critical import KINDS, CriticalPoint, classify, critical_points
+from .directions import angle_to_gradient, directional_derivative, steepest_descent
+from .optimize import NAMES, PARAMS, STOP_REASONS, Optimizer, optimizer
+from .taylor import TaylorModel, describe, linear_model, quadratic_model
+
+__all__ = ["KINDS", "NAMES", "PARAMS", "STOP_REASONS", "CriticalPoint", "Optimizer",
+           "TaylorModel", "angle_to_gradient", "classify", "critical_points", "describe",
+           "directional_derivative", "linear_model", "optimizer", "quadratic_model",
+           "steepest_descent"]

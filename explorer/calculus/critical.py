@@ -1,0 +1,139 @@
+"""Critical points in a box (18.4.3): vectorized Newton from many seeds at once.
+
+Newton on ∇f = 0 converges to minima, maxima and saddles alike, which is what
+we want: every critical point, each then classified by its Hessian's
+eigenvalues (the second-derivative test).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from explorer.engine import Function
+
+KINDS = ("minimum", "maximum", "saddle", "degenerate")
+MAX_SEEDS = 1024
+
+
+@dataclass(frozen=True)
+class CriticalPoint:
+    point: np.ndarray
+    value: float
+    gradient_norm: float
+    eigenvalues: np.ndarray  # ascending
+    eigenvectors: np.ndarray  # columns, matching eigenvalues
+    kind: str
+
+
+def classify(eigenvalues: np.ndarray) -> str:
+    """The second-derivative test; ``degenerate`` when it is inconclusive."""
+    lam = np.asarray(eigenvalues, dtype=np.float64)
+    if not np.all(np.isfinite(lam)):
+        return "degenerate"
+    tol = 1e-6 * max(1.0, float(np.max(np.abs(lam))) if lam.size else 1.0)
+    pos, neg = bool(np.any(lam > tol)), bool(np.any(lam < -tol))
+    if pos and neg:
+        return "saddle"
+    if np.all(np.abs(lam) > tol):
+        return "minimum" if pos else "maximum"
+    return "degenerate"
+
+
+def seeds(bounds: np.ndarray, count: int = MAX_SEEDS, rng_seed: int = 0) -> np.ndarray:
+    """Starting points, shape (n, N): a grid in low dimensions, random beyond."""
+    n = len(bounds)
+    per_axis = int(np.floor(count ** (1.0 / n))) if n else 0
+    if n <= 4 and per_axis >= 3:
+        axes = [np.linspace(lo, hi, per_axis) for lo, hi in bounds]
+        grid = np.meshgrid(*axes, indexing="ij")
+        return np.stack([g.ravel() for g in grid])
+    rng = np.random.default_rng(rng_seed)
+    return bounds[:, :1] + rng.random((n, count)) * (bounds[:, 1:] - bounds[:, :1])
+
+
+def critical_points(
+    f: Function,
+    bounds: Sequence[tuple[float, float]],
+    *,
+    max_iter: int = 60,
+    seed_count: int = MAX_SEEDS,
+) -> list[CriticalPoint]:
+    """Every critical point of `f` found in the box `bounds`, sorted by value.
+
+    Parameters
+    ----------
+    f : Function
+    bounds : sequence of (lo, hi)
+        One interval per variable of `f`.
+    """
+    box = np.asarray(bounds, dtype=np.float64).reshape(-1, 2)
+    if box.shape[0] != f.dimension:
+        raise ValueError(f"the box needs {f.dimension} intervals, got {box.shape[0]}")
+    if not np.all(np.isfinite(box)) or np.any(box[:, 1] <= box[:, 0]):
+        raise ValueError("each interval must be finite with lo < hi")
+    size = box[:, 1] - box[:, 0]
+    x = seeds(box, seed_count)
+    grad = f.gradient(*x)
+    scale = max(1.0, float(np.nanmedian(np.linalg.norm(grad, axis=0))))
+    active = np.all(np.isfinite(grad), axis=0)
+    for _ in range(max_iter):
+        idx = np.flatnonzero(active)
+        if idx.size == 0:
+            break
+        xa = x[:, idx]
+        g = f.gradient(*xa)
+        h = np.moveaxis(f.hessian(*xa), -1, 0)  # (N, n, n)
+        ok = np.all(np.isfinite(h), axis=(1, 2)) & np.all(np.isfinite(g), axis=0)
+        active[idx[~ok]] = False
+        step = _newton_step(np.where(ok[:, None, None], h, 0.0), np.where(ok, g, 0.0).T)
+        # A step longer than the box is a jump into the unknown: shorten it.
+        longest = np.max(np.abs(step) / size, axis=1)
+        step /= np.maximum(1.0, longest)[:, None]
+        # Stop on a negligible step, not a small gradient: at a degenerate
+        # point the gradient is tiny long before the point is accurate.
+        moving = np.max(np.abs(step) / size, axis=1) > 1e-13
+        new = xa - step.T
+        inside = np.all((new >= box[:, :1] - 0.25 * size[:, None])
+                        & (new <= box[:, 1:] + 0.25 * size[:, None]), axis=0)
+        x[:, idx] = np.where(moving & ok, new, xa)
+        active[idx] &= moving & ok & inside
+    return _collect(f, x, box, scale)
+
+
+def _newton_step(h: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """``H⁺ g`` for a stack of symmetric H, ignoring directions of zero curvature."""
+    w, v = np.linalg.eigh(h)
+    big = np.abs(w) > 1e-12 * np.maximum(1.0, np.max(np.abs(w), axis=1, keepdims=True))
+    coeff = np.einsum("nij,ni->nj", v, g)
+    coeff = np.where(big, coeff / np.where(big, w, 1.0), 0.0)
+    return np.einsum("nij,nj->ni", v, coeff)
+
+
+def _collect(f: Function, x: np.ndarray, box: np.ndarray, scale: float) -> list[CriticalPoint]:
+    size = box[:, 1] - box[:, 0]
+    pad = 1e-9 * size[:, None]
+    inside = np.all((x >= box[:, :1] - pad) & (x <= box[:, 1:] + pad), axis=0)
+    values, grad = f.value_and_gradient(*x)
+    norms = np.linalg.norm(grad, axis=0)
+    keep = inside & np.isfinite(values) & (norms <= 1e-7 * scale)
+    candidates = x[:, keep].T[np.argsort(norms[keep], kind="stable")]
+    reps: list[np.ndarray] = []
+    radius = 1e-6 * float(np.linalg.norm(size))
+    for p in candidates:
+        if not reps or np.min(np.linalg.norm(np.asarray(reps) - p, axis=1)) > radius:
+            reps.append(p)
+    found = []
+    for p in reps:
+        # Newton leaves 1e-25 where the answer is 0: snap if it stays critical.
+        snapped = np.where(np.abs(p) < 1e-9 * size, 0.0, p)
+        if np.linalg.norm(f.gradient(*snapped)) <= np.linalg.norm(f.gradient(*p)) + 1e-12 * scale:
+            p = snapped
+        value, g = f.value_and_gradient(*p)
+        lam, vec = np.linalg.eigh(f.hessian(*p))
+        found.append(CriticalPoint(p.copy(), float(value), float(np.linalg.norm(g)), lam, vec,
+                                   classify(lam)))
+    found.sort(key=lambda c: (c.value, tuple(c.point)))
+    return found

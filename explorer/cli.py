@@ -1,0 +1,231 @@
+"""Command line: inspect a point, find critical points, run an optimizer, render a view.
+
+Bad input ends in one line on stderr and exit status 2; a run that diverges or
+leaves the domain prints its result and exits 1. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+from explorer.calculus import (
+    NAMES,
+    PARAMS,
+    critical_points,
+    describe,
+    linear_model,
+    optimizer,
+    quadratic_model,
+)
+from explorer.calculus.critical import classify
+from explorer.engine import Function, ParseError, parse
+
+COMMANDS = ("inspect", "critical", "descend", "render")
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def number(text: str) -> float:
+    """A coordinate: a number or a constant expression such as ``log(2)`` or ``-pi/2``."""
+    try:
+        f = parse(text)
+    except ParseError as exc:
+        raise UsageError(f"{text!r} is not a number: {exc}") from None
+    if f.dimension:
+        raise UsageError(f"{text!r} is not a number (it uses {', '.join(f.variables)})")
+    value = float(f())
+    if not np.isfinite(value):
+        raise UsageError(f"{text!r} is not a finite number")
+    return value
+
+
+def vector(text: str, n: int, what: str) -> np.ndarray:
+    parts = [p for p in text.split(",")] if text.strip() else []
+    if len(parts) != n:
+        raise UsageError(f"{what} needs {n} comma-separated coordinates, got {len(parts)}")
+    return np.array([number(p) for p in parts])
+
+
+def box(text: str | None, n: int) -> list[tuple[float, float]]:
+    """``-3,3,-2,2`` or ``-3:3,-2:2``; default ``[-5, 5]`` on every axis."""
+    if text is None:
+        return [(-5.0, 5.0)] * n
+    if ":" in text:
+        pairs = [p.split(":") for p in text.split(",")]
+        if any(len(p) != 2 for p in pairs):
+            raise UsageError("--box takes lo:hi pairs separated by commas, e.g. -3:3,-2:2")
+        flat = [number(v) for p in pairs for v in p]
+    else:
+        flat = [number(v) for v in text.split(",")]
+    if len(flat) != 2 * n:
+        raise UsageError(f"--box needs {n} intervals (lo,hi pairs), got {len(flat) / 2:g}")
+    intervals = [(flat[2 * i], flat[2 * i + 1]) for i in range(n)]
+    if any(lo >= hi for lo, hi in intervals):
+        raise UsageError("each interval of --box needs lo < hi")
+    return intervals
+
+
+def _function(text: str) -> Function:
+    try:
+        return parse(text)
+    except ParseError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _fmt(values) -> str:
+    arr = np.atleast_1d(np.asarray(values, dtype=float))
+    return "(" + ", ".join(f"{v:.10g}" for v in arr) + ")"
+
+
+def _matrix(h: np.ndarray) -> str:
+    return "[" + ", ".join(_fmt(row).replace("(", "[").replace(")", "]") for row in h) + "]"
+
+
+def cmd_inspect(args: argparse.Namespace, out) -> int:
+    f = _function(args.expr)
+    p = vector(args.at, f.dimension, "--at")
+    value, grad = f.value_and_gradient(*p)
+    hess = f.hessian(*p)
+    names = ", ".join(f.variables)
+    print(f"{f.output_name}({names}) = {' '.join(args.expr.split())}", file=out)
+    print(f"point        ({names}) = {_fmt(p)}", file=out)
+    print(f"value        {value:.17g}", file=out)
+    print(f"gradient     {_fmt(grad)}", file=out)
+    print(f"|gradient|   {np.linalg.norm(grad):.10g}", file=out)
+    print(f"Hessian      {_matrix(hess)}", file=out)
+    if np.all(np.isfinite(hess)):
+        lam, vec = np.linalg.eigh(hess)
+        print(f"eigenvalues  {_fmt(lam)}", file=out)
+        print(f"eigenvectors {_matrix(vec.T)}", file=out)
+        scale = max(1.0, abs(float(value)))
+        if np.linalg.norm(grad) <= 1e-8 * scale:
+            kind = f"critical point: {classify(lam)}"
+        else:
+            kind = "not a critical point (∇f ≠ 0)"
+        print(f"kind         {kind}", file=out)
+    lin, quad = linear_model(f, p), quadratic_model(f, p)
+    print(f"linear       {describe(lin, f.variables)}", file=out)
+    print(f"quadratic    {describe(quad, f.variables)}", file=out)
+    if args.eps is not None:
+        eps = vector(args.eps, f.dimension, "--eps")
+        q = p + eps
+        true = f(*q)
+        print(f"at point+ε   true {true:.10g}   linear {lin(*q):.10g} (error {true - lin(*q):.3g})"
+              f"   quadratic {quad(*q):.10g} (error {true - quad(*q):.3g})", file=out)
+    if not np.isfinite(value):
+        print(f"note: {f.output_name} is undefined or infinite at this point", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_critical(args: argparse.Namespace, out) -> int:
+    f = _function(args.expr)
+    found = critical_points(f, box(args.box, f.dimension))
+    print(f"{len(found)} critical point(s) of {f.output_name}({', '.join(f.variables)})", file=out)
+    for c in found:
+        print(f"{c.kind:<11} at {_fmt(c.point)}  value {c.value:.10g}  "
+              f"eigenvalues {_fmt(c.eigenvalues)}", file=out)
+    return 0
+
+
+def cmd_descend(args: argparse.Namespace, out) -> int:
+    f = _function(args.expr)
+    start = vector(args.start, f.dimension, "--from")
+    params = {}
+    if args.lr is not None:
+        params["lr"] = args.lr
+    for item in args.param:
+        name, _, value = item.partition("=")
+        if not _:
+            raise UsageError(f"--param takes name=value, got {item!r}")
+        params[name.strip()] = number(value)
+    try:
+        run = optimizer(args.optimizer, f, start, **params)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    run.max_steps = args.steps
+    reason = run.run(args.steps)
+    traj = run.trajectory
+    print(f"{NAMES[run.name]} on {f.output_name}({', '.join(f.variables)}): "
+          f"{run.steps} step(s), stopped: {reason or 'still running'}", file=out)
+    print(f"from {_fmt(traj[0])}  value {run.values[0]:.10g}", file=out)
+    print(f"to   {_fmt(traj[-1])}  value {run.values[-1]:.10g}  |gradient| "
+          f"{run.grad_norms[-1]:.3g}", file=out)
+    if args.csv:
+        try:
+            with open(args.csv, "w", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(["step", *f.variables, "value", "grad_norm"])
+                for k, (x, v, g) in enumerate(zip(traj, run.values, run.grad_norms, strict=True)):
+                    w.writerow([k, *(repr(float(c)) for c in x), repr(float(v)), repr(float(g))])
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.csv}: {exc.strerror}") from None
+    if reason in ("diverged", "left domain"):
+        print(f"error: the run {reason}; try a smaller learning rate", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="explorer", description="Multivariable Calculus Explorer")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    i = sub.add_parser("inspect", help="value, gradient, Hessian and Taylor models at a point")
+    i.add_argument("expr")
+    i.add_argument("--at", required=True, help="the point, e.g. --at=-1,0 or --at=0,log(2)")
+    i.add_argument("--eps", help="also compare both models with f at point+ε, e.g. 0.01,-0.03")
+    c = sub.add_parser("critical", help="all critical points in a box, classified")
+    c.add_argument("expr")
+    c.add_argument("--box", help="lo,hi per variable, e.g. -3,3,-3,3 (default -5,5 each)")
+    d = sub.add_parser("descend", help="run an optimizer")
+    d.add_argument("expr")
+    d.add_argument("--from", dest="start", required=True, help="the starting point")
+    d.add_argument("--optimizer", default="gd", choices=list(PARAMS))
+    d.add_argument("--lr", type=float, help="learning rate (step size for newton)")
+    d.add_argument("--param", action="append", default=[], help="other parameter, name=value")
+    d.add_argument("--steps", type=int, default=1000, help="step limit (default 1000)")
+    d.add_argument("--csv", help="write the trajectory to this CSV file")
+    r = sub.add_parser("render", help="write a view to PNG (needs a display or Xvfb)")
+    r.add_argument("expr")
+    r.add_argument("--at", help="the selected point")
+    r.add_argument("--overlay", action="append", default=[],
+                   help="tangent, quadratic, gradient, descent, contours, field, critical")
+    r.add_argument("--view", default="window", choices=["surface", "contour", "window"])
+    r.add_argument("--size", default="1200x800", help="WxH in pixels")
+    r.add_argument("--domain", help="lo,hi per axis, e.g. -2,2,-2,2")
+    r.add_argument("--out", required=True, help="the PNG file")
+    return p
+
+
+def main(argv: Sequence[str] | None = None, out=None) -> int:
+    out = out or sys.stdout
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(out)
+            return 0
+        if args.command == "render":
+            from explorer.render import cmd_render
+
+            return cmd_render(args, out)
+        return {"inspect": cmd_inspect, "critical": cmd_critical,
+                "descend": cmd_descend}[args.command](args, out)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

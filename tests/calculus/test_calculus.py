@@ -1,0 +1,164 @@
+"""Taylor models, critical points, optimizers and directional derivatives."""
+
+import math
+
+import numpy as np
+import pytest
+
+from explorer.calculus import (
+    PARAMS,
+    angle_to_gradient,
+    classify,
+    critical_points,
+    describe,
+    directional_derivative,
+    linear_model,
+    optimizer,
+    quadratic_model,
+    steepest_descent,
+)
+from explorer.engine import parse
+
+ROSENBROCK = "(1-x)^2 + 100(y-x^2)^2"
+HIMMELBLAU = "(x^2+y-11)^2 + (x+y^2-7)^2"
+
+
+def test_taylor_errors_shrink_with_orders_two_and_three():
+    f = parse("x*exp(-x^2-y^2)")
+    p = np.array([-0.4, 0.3])
+    lin, quad = linear_model(f, p), quadratic_model(f, p)
+    direction = np.array([0.6, 0.8])
+    eps = np.array([1e-2, 1e-3])
+    el = [abs(lin.error(*(p + e * direction))) for e in eps]
+    eq = [abs(quad.error(*(p + e * direction))) for e in eps]
+    assert math.log10(el[0] / el[1]) == pytest.approx(2, abs=0.15)
+    assert math.log10(eq[0] / eq[1]) == pytest.approx(3, abs=0.15)
+    assert lin.order == 1 and quad.order == 2
+    x, y = np.meshgrid(np.linspace(-1, 1, 4), np.linspace(-1, 1, 3), indexing="ij")
+    assert quad(x, y).shape == (4, 3)
+    assert lin(p[0], p[1]) == pytest.approx(f(*p))
+
+
+def test_describe_models():
+    f = parse("x*exp(-x^2-y^2)")
+    assert describe(linear_model(f, (-1, 0)), f.variables) == "-0.367879 - 0.367879 (x + 1)"
+    assert describe(quadratic_model(parse("x^2*y + x*y^2"), (0, 0)), ("x", "y")) == "0"
+
+
+@pytest.mark.parametrize(("text", "box", "kinds"), [
+    (HIMMELBLAU, [(-6, 6), (-6, 6)], {"minimum": 4, "maximum": 1, "saddle": 4}),
+    ("x^2 - y^2", [(-1, 1), (-1, 1)], {"saddle": 1}),
+    ("x^3 - 3x*y^2", [(-1, 1), (-1, 1)], {"degenerate": 1}),
+    ("x*exp(-x^2-y^2)", [(-2, 2), (-2, 2)], {"minimum": 1, "maximum": 1}),
+    (ROSENBROCK, [(-2, 2), (-1, 3)], {"minimum": 1}),
+    ("x^2 + 2y^2 + 3z^2 - x*y", [(-1, 1)] * 3, {"minimum": 1}),
+    ("-(x^2 + y^2)", [(-1, 2), (-1, 2)], {"maximum": 1}),
+])
+def test_critical_points_found_and_classified(text, box, kinds):
+    found = critical_points(parse(text), box)
+    counts: dict[str, int] = {}
+    for c in found:
+        counts[c.kind] = counts.get(c.kind, 0) + 1
+        assert c.gradient_norm < 1e-7
+        for (lo, hi), xi in zip(box, c.point, strict=True):
+            assert lo <= xi <= hi
+    assert counts == kinds
+
+
+def test_himmelblau_minima_values():
+    found = critical_points(parse(HIMMELBLAU), [(-5, 5), (-5, 5)])
+    minima = sorted(tuple(np.round(c.point, 6)) for c in found if c.kind == "minimum")
+    assert (3.0, 2.0) in minima
+    assert all(c.value == pytest.approx(0, abs=1e-12) for c in found if c.kind == "minimum")
+
+
+def test_critical_points_rejects_bad_boxes():
+    f = parse("x^2 + y^2")
+    with pytest.raises(ValueError):
+        critical_points(f, [(-1, 1)])
+    with pytest.raises(ValueError):
+        critical_points(f, [(1, -1), (0, 1)])
+
+
+def test_classify():
+    assert classify(np.array([1.0, 2.0])) == "minimum"
+    assert classify(np.array([-1.0, -2.0])) == "maximum"
+    assert classify(np.array([-1.0, 0.0, 2.0])) == "saddle"
+    assert classify(np.array([0.0, 2.0])) == "degenerate"
+
+
+@pytest.mark.parametrize("name", sorted(PARAMS))
+def test_every_optimizer_reaches_a_bowl_minimum(name):
+    f = parse("(x - 1)^2 + 2(y + 0.5)^2")
+    params = {"lr": 0.5 if name in ("adagrad", "rmsprop") else 0.1}
+    if name == "adam":
+        params["lr"] = 0.05
+    if name == "newton":
+        params = {}
+    run = optimizer(name, f, (-2.0, 2.0), **params)
+    reason = run.run(20_000)
+    assert reason in ("converged", "step limit")
+    np.testing.assert_allclose(run.x, [1.0, -0.5], atol=1e-3)
+    traj = run.trajectory
+    assert traj.shape == (run.steps + 1, 2)
+    assert len(run.values) == len(run.grad_norms) == len(traj)
+    assert run.values[-1] < run.values[0]
+
+
+def test_newton_converges_in_few_steps_and_escapes_a_saddle():
+    run = optimizer("newton", parse(ROSENBROCK), (-1.5, 2.0))
+    assert run.run(100) == "converged"
+    assert run.steps < 40
+    np.testing.assert_allclose(run.x, [1, 1], atol=1e-8)
+    saddle = optimizer("newton", parse("x^2 - y^2 + y^4/4"), (0.5, 0.1))
+    saddle.run(200)
+    assert abs(saddle.x[1]) > 1.0  # went downhill along y, not to the saddle at 0
+
+
+def test_diverging_run_stops_cleanly():
+    run = optimizer("gd", parse("x^2 + y^2"), (1.0, 1.0), lr=5.0)
+    assert run.run(1000) == "diverged"
+    assert np.all(np.isfinite(run.trajectory)) and np.all(np.isfinite(run.values))
+    assert not run.step()
+
+
+def test_leaving_the_domain_stops_cleanly():
+    run = optimizer("gd", parse("x^2 + log(x)"), (1.0,), lr=1.0)
+    assert run.run(10) == "left domain"
+    assert run.steps == 0 and np.all(np.isfinite(run.trajectory))
+
+
+def test_step_limit_and_converged_reasons():
+    run = optimizer("gd", parse(ROSENBROCK), (-1.5, 2.0), lr=1e-4)
+    assert run.run(5) == "step limit" and run.steps == 5
+    assert optimizer("gd", parse("x^2"), (0.0,)).stop_reason == "converged"
+
+
+def test_optimizer_rejects_bad_parameters():
+    f = parse("x^2")
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        optimizer("sgdx", f, (1.0,))
+    with pytest.raises(ValueError, match="no parameter"):
+        optimizer("gd", f, (1.0,), beta=0.9)
+    with pytest.raises(ValueError, match="learning rate"):
+        optimizer("gd", f, (1.0,), lr=-1)
+    with pytest.raises(ValueError, match="undefined"):
+        optimizer("gd", parse("log(x)"), (-1.0,))
+
+
+def test_directional_derivative_and_steepest_descent():
+    f = parse("x^2 + 3y")
+    p = (1.0, 2.0)
+    assert directional_derivative(f, p, (1, 0)) == pytest.approx(2)
+    assert directional_derivative(f, p, (0, 2)) == pytest.approx(3)
+    d = steepest_descent(f, p)
+    g = f.gradient(*p)
+    np.testing.assert_allclose(d, -g / np.linalg.norm(g))
+    assert angle_to_gradient(f, p, d) == pytest.approx(math.pi)
+    # the most negative directional derivative is −|∇f|, along −∇f
+    angles = np.linspace(0, 2 * math.pi, 721)
+    slopes = [directional_derivative(f, p, (math.cos(a), math.sin(a))) for a in angles]
+    assert min(slopes) == pytest.approx(-np.linalg.norm(g), rel=1e-4)
+    with pytest.raises(ValueError):
+        directional_derivative(f, p, (0, 0))
+    assert math.isnan(angle_to_gradient(parse("x^2+y^2"), (0, 0), (1, 0)))
