@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from .graph import CONST, VAR, Graph
 from .ops import NAMESPACE, OPS
 
+MAX_INLINE_DEPTH = 40  # well below the Python parser's nesting limit
+
 
 def needed(graph: Graph, outputs: Sequence[int]) -> list[int]:
     """Every node the outputs depend on, in topological order."""
@@ -50,12 +52,17 @@ def emit(
     sections: Sequence[tuple[int, str]] = (),
     single: bool = False,
     tail: Callable[[Callable[[int], str]], list[str]] | None = None,
+    inline: bool = False,
+    prologue: Sequence[str] = (),
 ) -> str:
     """Source of a function of `inputs` returning `outputs`.
 
     `flavor` is "np" or "py"; `sections` inserts comment lines before the first
     node at or above an id; `single` returns the one output bare, not a tuple;
     `tail`, given the name of each node, writes the closing lines instead.
+    `inline` nests each node used once into its user's expression: numpy then
+    reuses the temporaries in place (temporary elision), which named
+    intermediates prevent; on a large grid that halves the time.
     """
     arg_names = list(arg_names or (f"x{i}" for i in range(len(inputs))))
     node_names = dict(node_names or {})
@@ -68,18 +75,44 @@ def emit(
             return literal(graph.values[node])
         return names[node]
 
-    lines = [f"def {fname}({', '.join(arg_names)}):"]
+    order = needed(graph, outputs)
+    uses = dict.fromkeys(order, 0)
+    for node in order:
+        for a in graph.args[node]:
+            uses[a] += 1
+    for node in outputs:
+        uses[node] += 2
+    depth = dict.fromkeys(order, 0)
+    # which temporaries each node's text mentions, to free them after their last line
+    mentions: dict[int, frozenset[str]] = dict.fromkeys(order, frozenset())
+    line_mentions: dict[int, frozenset[str]] = {}
+    lines = [f"def {fname}({', '.join(arg_names)}):", *(f"    {p}" for p in prologue)]
     pending = sorted(sections)
-    for node in needed(graph, outputs):
+    for node in order:
         op = graph.ops[node]
         if op in (VAR, CONST):
             continue
         while pending and pending[0][0] <= node:
             lines.append(f"    # {pending.pop(0)[1]}")
         template = OPS[op].np_code if flavor == "np" else OPS[op].py_code
-        names[node] = node_names.get(node) or f"{prefix}{node}"
         code = template.format(*(ref(a) for a in graph.args[node]))
+        depth[node] = 1 + max((depth[a] for a in graph.args[node]), default=0)
+        inner = frozenset().union(*(mentions[a] for a in graph.args[node]))
+        if inline and uses[node] == 1 and depth[node] < MAX_INLINE_DEPTH:
+            names[node] = f"({code})"
+            mentions[node] = inner
+            continue
+        depth[node] = 0
+        names[node] = node_names.get(node) or f"{prefix}{node}"
         lines.append(f"    {names[node]} = {code}")
+        line_mentions[len(lines) - 1] = inner
+        mentions[node] = frozenset({names[node]})
+    if inline and flavor == "np":  # free big temporaries after their last use
+        last = {name: i for i, used in line_mentions.items() for name in used}
+        outs = {ref(o) for o in outputs}
+        for i in sorted({i for n, i in last.items() if n not in outs}, reverse=True):
+            done = sorted(n for n, j in last.items() if j == i and n not in outs)
+            lines.insert(i + 1, f"    del {', '.join(done)}")
     if tail is not None:
         lines.extend(f"    {line}" for line in tail(ref))
     elif single:
@@ -92,7 +125,30 @@ def emit(
 def compile_program(graph: Graph, outputs: Sequence[int], inputs: Sequence[int], flavor: str,
                     single: bool = False) -> Callable:
     """Compile the straight-line code for `outputs` into a Python function."""
-    source = emit(graph, outputs, inputs, flavor, single=single)
+    source = emit(graph, outputs, inputs, flavor, single=single, inline=True)
     namespace = dict(NAMESPACE)
     exec(compile(source, f"<explorer-{flavor}>", "exec"), namespace)  # noqa: S102 (our code)
+    return namespace["_f"]  # type: ignore[return-value]
+
+
+def compile_scalar(graph: Graph, value: int, gradient: Sequence[int] | None,
+                   inputs: Sequence[int]) -> Callable:
+    """A Python-float entry point: ``None`` unless every argument is a real scalar,
+    else ``float64`` (and the gradient array). A domain error raises
+    ArithmeticError or ValueError, and the caller falls back to numpy."""
+    args = [f"x{i}" for i in range(len(inputs))]
+    prologue = [f"if {' or '.join(f'type({a}) not in _SCALARS' for a in args)}: return None",
+                *(f"{a} = float({a})" for a in args)] if args else []
+    outputs = [value, *(gradient or ())]
+
+    def tail(ref: Callable[[int], str]) -> list[str]:
+        if gradient is None:
+            return [f"return _f64({ref(value)})"]
+        comps = ", ".join(ref(g) for g in gradient) + ("," if len(gradient) == 1 else "")
+        return [f"return _f64({ref(value)}), _array(({comps}))"]
+
+    source = emit(graph, outputs, inputs, "py", arg_names=args, tail=tail, inline=True,
+                  prologue=prologue)
+    namespace = dict(NAMESPACE)
+    exec(compile(source, "<explorer-scalar>", "exec"), namespace)  # noqa: S102 (our code)
     return namespace["_f"]  # type: ignore[return-value]

@@ -7,12 +7,12 @@ from functools import cached_property
 
 import numpy as np
 
-from .codegen import compile_program, emit, needed
+from .codegen import compile_program, compile_scalar, emit, needed
 from .graph import CONST
 from .parser import Parsed, parse_text
 from .trace import Trace, build_trace, plan_trace
 
-_SCALAR_TYPES = frozenset({float, int, np.float64, np.float32, np.int64, np.int32})
+_SCALAR_TYPES: frozenset[type] = frozenset({float, int, np.float64, np.float32, np.int64, np.int32})
 _FALLBACK = (ArithmeticError, ValueError)  # math's domain and overflow errors
 MAX_DERIVATIVE_NODES = 400_000
 
@@ -48,8 +48,6 @@ class Function:
         self.var_nodes = parsed.var_nodes
         self.output_name = parsed.output_name or "f"
         self.names = dict(parsed.names)
-        self._value_np = self._compile([self.output], "np", single=True)
-        self._value_py = self._compile([self.output], "py", single=True)
 
     def __repr__(self) -> str:
         return f"<Function {self.output_name}({', '.join(self.variables)}) = {self.text!r}>"
@@ -77,61 +75,70 @@ class Function:
         return upper
 
     @cached_property
-    def _programs(self) -> dict[str, Callable]:
-        vg = [self.output, *self._reverse[0]]
-        return {"vg_np": self._compile(vg, "np"), "vg_py": self._compile(vg, "py")}
+    def _value_scalar(self) -> Callable:
+        return compile_scalar(self.graph, self.output, None, self.var_nodes)
 
     @cached_property
-    def _hessian_programs(self) -> dict[str, Callable]:
+    def _value_array(self) -> Callable:
+        return self._compile([self.output], "np", single=True)
+
+    @cached_property
+    def _vg_scalar(self) -> Callable:
+        return compile_scalar(self.graph, self.output, self._reverse[0], self.var_nodes)
+
+    @cached_property
+    def _vg_array(self) -> Callable:
+        return self._compile([self.output, *self._reverse[0]], "np")
+
+    @cached_property
+    def _gradient_array(self) -> Callable:
+        return self._compile(self._reverse[0], "np")
+
+    @cached_property
+    def _hessian_programs(self) -> tuple[Callable, Callable]:
         nodes = self._hessian_nodes
-        return {"np": self._compile(nodes, "np"), "py": self._compile(nodes, "py")}
+        return self._compile(nodes, "py"), self._compile(nodes, "np")
 
     @cached_property
     def _trace_plan(self):
         return plan_trace(self)
 
     # evaluation -------------------------------------------------------------
-    def _check(self, xs: tuple) -> None:
+    def _arrays(self, xs: tuple) -> tuple[list[np.ndarray], tuple[int, ...]]:
         if len(xs) != len(self.variables):
             raise TypeError(f"{self.output_name}({', '.join(self.variables)}) takes "
                             f"{len(self.variables)} arguments, got {len(xs)}")
-
-    @staticmethod
-    def _arrays(xs: tuple) -> tuple[list[np.ndarray], tuple[int, ...]]:
         arrays = [np.asarray(x, dtype=np.float64) for x in xs]
         return arrays, np.broadcast_shapes(*(a.shape for a in arrays))
 
+    def _scalar(self, program: Callable, xs: tuple):
+        """The Python-float fast path; None for arrays or where math raises."""
+        try:
+            return program(*xs)
+        except (*_FALLBACK, TypeError):  # TypeError: wrong count, reported by _arrays
+            return None
+
     def __call__(self, *xs):
         """The value, broadcast over the arguments (float64; NaN outside the domain)."""
-        self._check(xs)
-        if all(type(x) in _SCALAR_TYPES for x in xs):
-            try:
-                return np.float64(self._value_py(*[float(x) for x in xs]))
-            except _FALLBACK:
-                pass
+        found = self._scalar(self._value_scalar, xs)
+        if found is not None:
+            return found
         arrays, shape = self._arrays(xs)
         with np.errstate(all="ignore"):
-            value = self._value_np(*arrays)
+            value = self._value_array(*arrays)
         if shape == ():
             return np.float64(value)
         value = np.asarray(value)
         return value if value.shape == shape else np.broadcast_to(value, shape).copy()
 
-    def _run(self, py: Callable, np_: Callable, xs: tuple) -> tuple[tuple, tuple[int, ...]]:
-        self._check(xs)
-        if all(type(x) in _SCALAR_TYPES for x in xs):
-            try:
-                return py(*[float(x) for x in xs]), ()
-            except _FALLBACK:
-                pass
-        arrays, shape = self._arrays(xs)
-        with np.errstate(all="ignore"):
-            return np_(*arrays), shape
-
     def value_and_gradient(self, *xs) -> tuple[np.floating | np.ndarray, np.ndarray]:
         """``(f(*xs), gradient)`` in one pass; gradient has shape ``(n, *broadcast)``."""
-        programs = self._programs
-        outs, shape = self._run(programs["vg_py"], programs["vg_np"], xs)
+        found = self._scalar(self._vg_scalar, xs)
+        if found is not None:
+            return found
+        arrays, shape = self._arrays(xs)
+        with np.errstate(all="ignore"):
+            outs = self._vg_array(*arrays)
         if shape == ():
             return np.float64(outs[0]), np.array(outs[1:], dtype=np.float64)
         value = np.broadcast_to(outs[0], shape)
@@ -139,12 +146,26 @@ class Function:
 
     def gradient(self, *xs) -> np.ndarray:
         """The gradient, shape ``(n, *broadcast)``."""
-        return self.value_and_gradient(*xs)[1]
+        found = self._scalar(self._vg_scalar, xs)
+        if found is not None:
+            return found[1]
+        arrays, shape = self._arrays(xs)
+        with np.errstate(all="ignore"):
+            return _stack(self._gradient_array(*arrays), shape)
 
     def hessian(self, *xs) -> np.ndarray:
         """The Hessian, shape ``(n, n, *broadcast)``, symmetric."""
-        programs = self._hessian_programs
-        outs, shape = self._run(programs["py"], programs["np"], xs)
+        py, np_ = self._hessian_programs
+        outs = None
+        if _SCALAR_TYPES.issuperset(map(type, xs)) and len(xs) == self.dimension:
+            try:
+                outs, shape = py(*map(float, xs)), ()
+            except _FALLBACK:
+                pass
+        if outs is None:
+            arrays, shape = self._arrays(xs)
+            with np.errstate(all="ignore"):
+                outs = np_(*arrays)
         n = self.dimension
         out = np.empty((n, n, *shape))
         k = 0

@@ -75,6 +75,10 @@ NAMESPACE: dict[str, object] = {
     "_py_softplus": _py_softplus,
     "_py_sigmoid": _py_sigmoid,
     "_np_sigmoid": _np_sigmoid,
+    # for the scalar entry points (codegen.compile_scalar)
+    "_f64": np.float64,
+    "_array": np.array,
+    "_SCALARS": frozenset({float, int, np.float64, np.float32, np.int64, np.int32}),
 }
 
 
