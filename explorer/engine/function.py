@@ -157,9 +157,10 @@ class Function:
         """The Hessian, shape ``(n, n, *broadcast)``, symmetric."""
         py, np_ = self._hessian_programs
         outs = None
+        shape: tuple[int, ...] = ()
         if _SCALAR_TYPES.issuperset(map(type, xs)) and len(xs) == self.dimension:
             try:
-                outs, shape = py(*map(float, xs)), ()
+                outs = py(*map(float, xs))
             except _FALLBACK:
                 pass
         if outs is None:
