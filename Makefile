@@ -11,6 +11,7 @@ run: system $(STAMP)
 
 test: system $(STAMP)
 	$(PY) -m ruff check explorer tests
+	$(PY) -m ruff format --check explorer tests
 	$(PY) -m mypy
 	$(PY) -m pytest
 
@@ -19,6 +20,7 @@ bench: system $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check explorer tests
+	$(PY) -m ruff format --check explorer tests
 	$(PY) -m mypy
 
 system:

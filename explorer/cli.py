@@ -122,8 +122,11 @@ def cmd_inspect(args: argparse.Namespace, out) -> int:
         eps = vector(args.eps, f.dimension, "--eps")
         q = p + eps
         true = f(*q)
-        print(f"at point+ε   true {true:.10g}   linear {lin(*q):.10g} (error {true - lin(*q):.3g})"
-              f"   quadratic {quad(*q):.10g} (error {true - quad(*q):.3g})", file=out)
+        print(
+            f"at point+ε   true {true:.10g}   linear {lin(*q):.10g} (error {true - lin(*q):.3g})"
+            f"   quadratic {quad(*q):.10g} (error {true - quad(*q):.3g})",
+            file=out,
+        )
     if not np.isfinite(value):
         print(f"note: {f.output_name} is undefined or infinite at this point", file=sys.stderr)
         return 1
@@ -135,8 +138,11 @@ def cmd_critical(args: argparse.Namespace, out) -> int:
     found = critical_points(f, box(args.box, f.dimension))
     print(f"{len(found)} critical point(s) of {f.output_name}({', '.join(f.variables)})", file=out)
     for c in found:
-        print(f"{c.kind:<11} at {_fmt(c.point)}  value {c.value:.10g}  "
-              f"eigenvalues {_fmt(c.eigenvalues)}", file=out)
+        print(
+            f"{c.kind:<11} at {_fmt(c.point)}  value {c.value:.10g}  "
+            f"eigenvalues {_fmt(c.eigenvalues)}",
+            file=out,
+        )
     return 0
 
 
@@ -158,11 +164,16 @@ def cmd_descend(args: argparse.Namespace, out) -> int:
     run.max_steps = args.steps
     reason = run.run(args.steps)
     traj = run.trajectory
-    print(f"{NAMES[run.name]} on {f.output_name}({', '.join(f.variables)}): "
-          f"{run.steps} step(s), stopped: {reason or 'still running'}", file=out)
+    print(
+        f"{NAMES[run.name]} on {f.output_name}({', '.join(f.variables)}): "
+        f"{run.steps} step(s), stopped: {reason or 'still running'}",
+        file=out,
+    )
     print(f"from {_fmt(traj[0])}  value {run.values[0]:.10g}", file=out)
-    print(f"to   {_fmt(traj[-1])}  value {run.values[-1]:.10g}  |gradient| "
-          f"{run.grad_norms[-1]:.3g}", file=out)
+    print(
+        f"to   {_fmt(traj[-1])}  value {run.values[-1]:.10g}  |gradient| {run.grad_norms[-1]:.3g}",
+        file=out,
+    )
     if args.csv:
         try:
             with open(args.csv, "w", newline="") as fh:
@@ -199,8 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("render", help="write a view to PNG (needs a display or Xvfb)")
     r.add_argument("expr")
     r.add_argument("--at", help="the selected point")
-    r.add_argument("--overlay", action="append", default=[],
-                   help="tangent, quadratic, gradient, descent, contours, field, critical")
+    r.add_argument(
+        "--overlay",
+        action="append",
+        default=[],
+        help="tangent, quadratic, gradient, descent, contours, field, critical",
+    )
     r.add_argument("--view", default="window", choices=["surface", "contour", "window"])
     r.add_argument("--size", default="1200x800", help="WxH in pixels")
     r.add_argument("--domain", help="lo,hi per axis, e.g. -2,2,-2,2")
@@ -220,8 +235,9 @@ def main(argv: Sequence[str] | None = None, out=None) -> int:
             from explorer.render import cmd_render
 
             return cmd_render(args, out)
-        return {"inspect": cmd_inspect, "critical": cmd_critical,
-                "descend": cmd_descend}[args.command](args, out)
+        return {"inspect": cmd_inspect, "critical": cmd_critical, "descend": cmd_descend}[
+            args.command
+        ](args, out)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

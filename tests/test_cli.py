@@ -8,16 +8,18 @@ import pytest
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "explorer", *args], capture_output=True, text=True, timeout=60
+    )
 
 
 def test_inspect_prints_the_chapter_numbers():
     r = run("inspect", "x*exp(-x^2-y^2)", "--at=-1,0")
     assert r.returncode == 0, r.stderr
     assert "value        -0.36787944117144233" in r.stdout
-    assert "quadratic    -0.367879 - 0.367879 (x + 1) + 0.367879 (x + 1)^2 + 0.367879 y^2" \
-        in r.stdout
+    assert (
+        "quadratic    -0.367879 - 0.367879 (x + 1) + 0.367879 (x + 1)^2 + 0.367879 y^2" in r.stdout
+    )
     assert "eigenvalues  (0.7357588823, 0.7357588823)" in r.stdout
 
 
@@ -34,8 +36,15 @@ def test_critical_and_descend(tmp_path):
     assert lines[0].startswith("3 critical point(s)")
     assert "minimum     at (2)  value -32" in r.stdout
     out = tmp_path / "run.csv"
-    r = run("descend", "(1-x)^2+100(y-x^2)^2", "--from=-1.5,2", "--optimizer=adam",
-            "--lr=0.05", "--steps=3000", f"--csv={out}")
+    r = run(
+        "descend",
+        "(1-x)^2+100(y-x^2)^2",
+        "--from=-1.5,2",
+        "--optimizer=adam",
+        "--lr=0.05",
+        "--steps=3000",
+        f"--csv={out}",
+    )
     assert r.returncode == 0, r.stderr
     assert "stopped: converged" in r.stdout
     rows = list(csv.reader(out.read_text().splitlines()))
@@ -43,15 +52,18 @@ def test_critical_and_descend(tmp_path):
     assert float(rows[-1][1]) == pytest.approx(1, abs=1e-6)
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    (("inspect", "x*(", "--at=1"), "ends too early"),
-    (("inspect", "x", "--at=1,2"), "needs 1 comma-separated"),
-    (("inspect", "x", "--at=y"), "is not a number"),
-    (("critical", "x*y", "--box=1,0,0,1"), "lo < hi"),
-    (("descend", "x", "--from=1", "--optimizer=foo"), "invalid choice"),
-    (("descend", "x^2", "--from=1", "--param=beta=0.5"), "no parameter 'beta'"),
-    (("descend", "x^2", "--from=1", "--csv=/nonexistent/dir/a.csv"), "cannot write"),
-])
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("inspect", "x*(", "--at=1"), "ends too early"),
+        (("inspect", "x", "--at=1,2"), "needs 1 comma-separated"),
+        (("inspect", "x", "--at=y"), "is not a number"),
+        (("critical", "x*y", "--box=1,0,0,1"), "lo < hi"),
+        (("descend", "x", "--from=1", "--optimizer=foo"), "invalid choice"),
+        (("descend", "x^2", "--from=1", "--param=beta=0.5"), "no parameter 'beta'"),
+        (("descend", "x^2", "--from=1", "--csv=/nonexistent/dir/a.csv"), "cannot write"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(args, fragment):
     r = run(*args)
     assert r.returncode == 2

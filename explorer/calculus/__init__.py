@@ -5,7 +5,21 @@ from .directions import angle_to_gradient, directional_derivative, steepest_desc
 from .optimize import NAMES, PARAMS, STOP_REASONS, Optimizer, optimizer
 from .taylor import TaylorModel, describe, linear_model, quadratic_model
 
-__all__ = ["KINDS", "NAMES", "PARAMS", "STOP_REASONS", "CriticalPoint", "Optimizer",
-           "TaylorModel", "angle_to_gradient", "classify", "critical_points", "describe",
-           "directional_derivative", "linear_model", "optimizer", "quadratic_model",
-           "steepest_descent"]
+__all__ = [
+    "KINDS",
+    "NAMES",
+    "PARAMS",
+    "STOP_REASONS",
+    "CriticalPoint",
+    "Optimizer",
+    "TaylorModel",
+    "angle_to_gradient",
+    "classify",
+    "critical_points",
+    "describe",
+    "directional_derivative",
+    "linear_model",
+    "optimizer",
+    "quadratic_model",
+    "steepest_descent",
+]

@@ -96,8 +96,10 @@ def critical_points(
         # point the gradient is tiny long before the point is accurate.
         moving = np.max(np.abs(step) / size, axis=1) > 1e-13
         new = xa - step.T
-        inside = np.all((new >= box[:, :1] - 0.25 * size[:, None])
-                        & (new <= box[:, 1:] + 0.25 * size[:, None]), axis=0)
+        inside = np.all(
+            (new >= box[:, :1] - 0.25 * size[:, None]) & (new <= box[:, 1:] + 0.25 * size[:, None]),
+            axis=0,
+        )
         x[:, idx] = np.where(moving & ok, new, xa)
         active[idx] &= moving & ok & inside
     return _collect(f, x, box, scale)
@@ -133,7 +135,8 @@ def _collect(f: Function, x: np.ndarray, box: np.ndarray, scale: float) -> list[
             p = snapped
         value, g = f.value_and_gradient(*p)
         lam, vec = np.linalg.eigh(f.hessian(*p))
-        found.append(CriticalPoint(p.copy(), float(value), float(np.linalg.norm(g)), lam, vec,
-                                   classify(lam)))
+        found.append(
+            CriticalPoint(p.copy(), float(value), float(np.linalg.norm(g)), lam, vec, classify(lam))
+        )
     found.sort(key=lambda c: (c.value, tuple(c.point)))
     return found

@@ -32,37 +32,65 @@ PARAMS: dict[str, tuple[Param, ...]] = {
     "gd": (_LR,),
     "momentum": (_LR, Param("beta", 0.9, 0.0, 0.9999, "momentum β")),
     "nesterov": (_LR, Param("beta", 0.9, 0.0, 0.9999, "momentum β")),
-    "adagrad": (Param("lr", 0.5, 1e-6, 10.0, "learning rate η"),
-                Param("eps", 1e-8, 1e-12, 1.0, "ε")),
-    "rmsprop": (Param("lr", 0.01, 1e-6, 10.0, "learning rate η"),
-                Param("rho", 0.9, 0.0, 0.9999, "decay ρ"), Param("eps", 1e-8, 1e-12, 1.0, "ε")),
-    "adam": (Param("lr", 0.05, 1e-6, 10.0, "learning rate η"),
-             Param("beta1", 0.9, 0.0, 0.9999, "β₁"), Param("beta2", 0.999, 0.0, 0.99999, "β₂"),
-             Param("eps", 1e-8, 1e-12, 1.0, "ε")),
-    "newton": (Param("lr", 1.0, 1e-6, 10.0, "step size"),
-               Param("damping", 1e-3, 0.0, 1e6, "damping μ")),
+    "adagrad": (
+        Param("lr", 0.5, 1e-6, 10.0, "learning rate η"),
+        Param("eps", 1e-8, 1e-12, 1.0, "ε"),
+    ),
+    "rmsprop": (
+        Param("lr", 0.01, 1e-6, 10.0, "learning rate η"),
+        Param("rho", 0.9, 0.0, 0.9999, "decay ρ"),
+        Param("eps", 1e-8, 1e-12, 1.0, "ε"),
+    ),
+    "adam": (
+        Param("lr", 0.05, 1e-6, 10.0, "learning rate η"),
+        Param("beta1", 0.9, 0.0, 0.9999, "β₁"),
+        Param("beta2", 0.999, 0.0, 0.99999, "β₂"),
+        Param("eps", 1e-8, 1e-12, 1.0, "ε"),
+    ),
+    "newton": (
+        Param("lr", 1.0, 1e-6, 10.0, "step size"),
+        Param("damping", 1e-3, 0.0, 1e6, "damping μ"),
+    ),
 }
-NAMES = {"gd": "Gradient descent", "momentum": "Momentum", "nesterov": "Nesterov",
-         "adagrad": "AdaGrad", "rmsprop": "RMSProp", "adam": "Adam", "newton": "Newton (damped)"}
+NAMES = {
+    "gd": "Gradient descent",
+    "momentum": "Momentum",
+    "nesterov": "Nesterov",
+    "adagrad": "AdaGrad",
+    "rmsprop": "RMSProp",
+    "adam": "Adam",
+    "newton": "Newton (damped)",
+}
 
 
 class Optimizer:
     """One run of one method from one starting point."""
 
-    def __init__(self, name: str, f: Function, x0: Sequence[float], *, tol: float = 1e-8,
-                 max_steps: int = 10_000, **params: float) -> None:
+    def __init__(
+        self,
+        name: str,
+        f: Function,
+        x0: Sequence[float],
+        *,
+        tol: float = 1e-8,
+        max_steps: int = 10_000,
+        **params: float,
+    ) -> None:
         if name not in PARAMS:
             raise ValueError(f"unknown optimizer {name!r}; choose from {', '.join(PARAMS)}")
         known = {p.name: p for p in PARAMS[name]}
         unknown = set(params) - set(known)
         if unknown:
-            raise ValueError(f"{name} has no parameter {sorted(unknown)[0]!r}; "
-                             f"it takes {', '.join(known)}")
+            raise ValueError(
+                f"{name} has no parameter {sorted(unknown)[0]!r}; it takes {', '.join(known)}"
+            )
         self.params = {p: float(params.get(p, known[p].default)) for p in known}
         for p, value in self.params.items():
             if not np.isfinite(value) or not known[p].low <= value <= known[p].high:
-                raise ValueError(f"{known[p].label} must lie in [{known[p].low:g}, "
-                                 f"{known[p].high:g}], got {value:g}")
+                raise ValueError(
+                    f"{known[p].label} must lie in [{known[p].low:g}, "
+                    f"{known[p].high:g}], got {value:g}"
+                )
         self.name, self.f, self.tol, self.max_steps = name, f, tol, int(max_steps)
         x = np.asarray(x0, dtype=np.float64).reshape(-1)
         if x.shape != (f.dimension,):

@@ -89,8 +89,11 @@ def describe(model: TaylorModel, variables: Sequence[str]) -> str:
             continue
         sign = "-" if coeff < 0 else "+"
         magnitude = abs(coeff)
-        body = factor if factor and magnitude == 1 else " ".join(
-            s for s in (_num(magnitude), factor) if s)
+        body = (
+            factor
+            if factor and magnitude == 1
+            else " ".join(s for s in (_num(magnitude), factor) if s)
+        )
         text = f"{sign} {body}" if not text else f"{text} {sign} {body}"
     text = text or "0"
     return text[2:] if text.startswith("+ ") else "-" + text[2:]

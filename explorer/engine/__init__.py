@@ -5,5 +5,4 @@ from .ops import CONSTANTS, FUNCTIONS, OPS
 from .parser import ParseError
 from .trace import Trace, TraceNode
 
-__all__ = ["CONSTANTS", "FUNCTIONS", "OPS", "Function", "ParseError", "Trace", "TraceNode",
-           "parse"]
+__all__ = ["CONSTANTS", "FUNCTIONS", "OPS", "Function", "ParseError", "Trace", "TraceNode", "parse"]

@@ -122,8 +122,9 @@ def emit(
     return "\n".join(lines) + "\n"
 
 
-def compile_program(graph: Graph, outputs: Sequence[int], inputs: Sequence[int], flavor: str,
-                    single: bool = False) -> Callable:
+def compile_program(
+    graph: Graph, outputs: Sequence[int], inputs: Sequence[int], flavor: str, single: bool = False
+) -> Callable:
     """Compile the straight-line code for `outputs` into a Python function."""
     source = emit(graph, outputs, inputs, flavor, single=single, inline=True)
     namespace = dict(NAMESPACE)
@@ -131,14 +132,21 @@ def compile_program(graph: Graph, outputs: Sequence[int], inputs: Sequence[int],
     return namespace["_f"]  # type: ignore[return-value]
 
 
-def compile_scalar(graph: Graph, value: int, gradient: Sequence[int] | None,
-                   inputs: Sequence[int]) -> Callable:
+def compile_scalar(
+    graph: Graph, value: int, gradient: Sequence[int] | None, inputs: Sequence[int]
+) -> Callable:
     """A Python-float entry point: ``None`` unless every argument is a real scalar,
     else ``float64`` (and the gradient array). A domain error raises
     ArithmeticError or ValueError, and the caller falls back to numpy."""
     args = [f"x{i}" for i in range(len(inputs))]
-    prologue = [f"if {' or '.join(f'type({a}) not in _SCALARS' for a in args)}: return None",
-                *(f"{a} = float({a})" for a in args)] if args else []
+    prologue = (
+        [
+            f"if {' or '.join(f'type({a}) not in _SCALARS' for a in args)}: return None",
+            *(f"{a} = float({a})" for a in args),
+        ]
+        if args
+        else []
+    )
     outputs = [value, *(gradient or ())]
 
     def tail(ref: Callable[[int], str]) -> list[str]:
@@ -147,8 +155,9 @@ def compile_scalar(graph: Graph, value: int, gradient: Sequence[int] | None,
         comps = ", ".join(ref(g) for g in gradient) + ("," if len(gradient) == 1 else "")
         return [f"return _f64({ref(value)}), _array(({comps}))"]
 
-    source = emit(graph, outputs, inputs, "py", arg_names=args, tail=tail, inline=True,
-                  prologue=prologue)
+    source = emit(
+        graph, outputs, inputs, "py", arg_names=args, tail=tail, inline=True, prologue=prologue
+    )
     namespace = dict(NAMESPACE)
     exec(compile(source, "<explorer-scalar>", "exec"), namespace)  # noqa: S102 (our code)
     return namespace["_f"]  # type: ignore[return-value]

@@ -106,8 +106,10 @@ class Function:
     # evaluation -------------------------------------------------------------
     def _arrays(self, xs: tuple) -> tuple[list[np.ndarray], tuple[int, ...]]:
         if len(xs) != len(self.variables):
-            raise TypeError(f"{self.output_name}({', '.join(self.variables)}) takes "
-                            f"{len(self.variables)} arguments, got {len(xs)}")
+            raise TypeError(
+                f"{self.output_name}({', '.join(self.variables)}) takes "
+                f"{len(self.variables)} arguments, got {len(xs)}"
+            )
         arrays = [np.asarray(x, dtype=np.float64) for x in xs]
         return arrays, np.broadcast_shapes(*(a.shape for a in arrays))
 
@@ -185,8 +187,11 @@ class Function:
         """The forward and backward pass as readable numpy code with the user's names."""
         grad, adjoint = self._reverse
         out = self.output_name
-        node_names = {n: name for n, name in self.names.items()
-                      if n not in self.var_nodes and self.graph.ops[n] != CONST}
+        node_names = {
+            n: name
+            for n, name in self.names.items()
+            if n not in self.var_nodes and self.graph.ops[n] != CONST
+        }
         node_names[self.output] = out
         for node, bar in adjoint.items():
             name = self.names.get(node)
@@ -203,11 +208,21 @@ class Function:
         sections = [(0, "forward pass")]
         if backward is not None:
             sections.append((backward, "backward pass (reverse mode)"))
-        text = emit(self.graph, [self.output, *grad], self.var_nodes, "np",
-                    arg_names=self.variables, node_names=node_names, fname=out,
-                    sections=sections, tail=tail)
-        doc = (f'    """Return {out} and its gradient ({", ".join(grads)}).\n\n'
-               f"    Generated from: {' '.join(self.text.split())}\n    \"\"\"\n")
+        text = emit(
+            self.graph,
+            [self.output, *grad],
+            self.var_nodes,
+            "np",
+            arg_names=self.variables,
+            node_names=node_names,
+            fname=out,
+            sections=sections,
+            tail=tail,
+        )
+        doc = (
+            f'    """Return {out} and its gradient ({", ".join(grads)}).\n\n'
+            f'    Generated from: {" ".join(self.text.split())}\n    """\n'
+        )
         head, body = text.split("\n", 1)
         return f"import numpy as np\n\n\n{head}\n{doc}{body}"
 

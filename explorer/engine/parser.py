@@ -31,8 +31,11 @@ class ParseError(ValueError):
         before = text[:position]
         self.line = before.count("\n") + 1
         self.column = position - (before.rfind("\n") + 1) + 1
-        where = f"column {self.column}" if "\n" not in text else (
-            f"line {self.line}, column {self.column}")
+        where = (
+            f"column {self.column}"
+            if "\n" not in text
+            else (f"line {self.line}, column {self.column}")
+        )
         super().__init__(f"{message} (at {where})" if text else message)
 
 
@@ -142,8 +145,10 @@ class _Parser:
         for i, (head, body) in enumerate(heads):
             last = i == len(heads) - 1
             if not head and not last:
-                raise self.error("only the last line may be a bare expression; "
-                                 "name this one, e.g. 'a = …'", body[0])
+                raise self.error(
+                    "only the last line may be a bare expression; name this one, e.g. 'a = …'",
+                    body[0],
+                )
             if head and len(head) > 1:
                 if header_vars is not None:
                     raise self.error("only one line may declare the variables", head[0])
@@ -166,18 +171,25 @@ class _Parser:
             return [], tokens
         if len(eq) > 1:
             raise self.error("one '=' per line", tokens[eq[1]])
-        head, body = tokens[: eq[0]], tokens[eq[0] + 1:]
+        head, body = tokens[: eq[0]], tokens[eq[0] + 1 :]
         if not body:
             raise self.error("nothing after '='", tokens[eq[0]])
         if not head or head[0].kind != "name":
-            raise self.error("a definition needs a name before '=', e.g. 'a = x + y'",
-                             head[0] if head else tokens[0])
+            raise self.error(
+                "a definition needs a name before '=', e.g. 'a = x + y'",
+                head[0] if head else tokens[0],
+            )
         name = head[0]
         self._check_name(name, "define")
         if len(head) > 1:
-            shape_ok = (head[1].text == "(" and head[-1].text == ")" and len(head) >= 4
-                        and all(t.kind == "name" for t in head[2:-1:2])
-                        and all(t.text == "," for t in head[3:-1:2]) and len(head) % 2 == 0)
+            shape_ok = (
+                head[1].text == "("
+                and head[-1].text == ")"
+                and len(head) >= 4
+                and all(t.kind == "name" for t in head[2:-1:2])
+                and all(t.text == "," for t in head[3:-1:2])
+                and len(head) % 2 == 0
+            )
             if not shape_ok:
                 raise self.error("a header looks like f(x, y) = …", head[1])
         return head, body
@@ -294,8 +306,9 @@ class _Parser:
             self.enter(tok)
             node = self.sum()
             self.depth -= 1
-            self.expect(")", "')' to close the '(' at column "
-                        f"{ParseError('', tok.pos, self.text).column}")
+            self.expect(
+                ")", f"')' to close the '(' at column {ParseError('', tok.pos, self.text).column}"
+            )
             return node
         if tok.kind == "name":
             return self.name(tok)
@@ -342,8 +355,7 @@ class _Parser:
         self.expect(")", f"')' to close {tok.text}(")
         if len(args) != op.arity:
             plural = "s" if op.arity > 1 else ""
-            raise self.error(f"{tok.text} takes {op.arity} argument{plural}, got {len(args)}",
-                             tok)
+            raise self.error(f"{tok.text} takes {op.arity} argument{plural}, got {len(args)}", tok)
         return self.graph.apply(op.name, *args)
 
 
@@ -380,8 +392,9 @@ def parse_text(text: str, variables: Sequence[str] | None = None) -> Parsed:
     order = _order(parser, header, variables, text)
     g = parser.graph
     # Renumber variables to the chosen order: var nodes carry their index.
-    var_nodes = tuple(g.var(parser.var_index[name]) if name in parser.var_index else -1
-                      for name in order)
+    var_nodes = tuple(
+        g.var(parser.var_index[name]) if name in parser.var_index else -1 for name in order
+    )
     missing = [i for i, n in enumerate(var_nodes) if n < 0]
     var_list = list(var_nodes)
     for i in missing:  # declared but unused: still a coordinate of the domain
@@ -394,8 +407,14 @@ def _order(parser: _Parser, header, variables, text: str) -> tuple[str, ...]:
     used = set(parser.free)
     if variables is not None:
         order = tuple(str(v) for v in variables)
-        bad = [v for v in order if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", v)
-               or v in FUNCTIONS or v in CONSTANTS or keyword.iskeyword(v)]
+        bad = [
+            v
+            for v in order
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", v)
+            or v in FUNCTIONS
+            or v in CONSTANTS
+            or keyword.iskeyword(v)
+        ]
         if bad:
             raise ParseError(f"'{bad[0]}' cannot be a variable name")
         if len(set(order)) != len(order):
@@ -409,8 +428,9 @@ def _order(parser: _Parser, header, variables, text: str) -> tuple[str, ...]:
     unknown = sorted(used - set(order), key=lambda n: parser.free[n])
     if unknown:
         name = unknown[0]
-        raise ParseError(f"'{name}' is not among the variables ({', '.join(order)})",
-                         parser.free[name], text)
+        raise ParseError(
+            f"'{name}' is not among the variables ({', '.join(order)})", parser.free[name], text
+        )
     if len(order) > MAX_VARIABLES:
         raise ParseError(f"at most {MAX_VARIABLES} variables")
     return order

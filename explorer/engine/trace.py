@@ -78,8 +78,11 @@ class Trace:
             if node.kind == "input":
                 out[i] = 1.0 if node.name == variable else 0.0
             elif node.kind == "operation":
-                out[i] = sum(p * out[j] for j, p in zip(node.inputs, node.partials, strict=True)
-                             if self.nodes[j].kind != "constant")
+                out[i] = sum(
+                    p * out[j]
+                    for j, p in zip(node.inputs, node.partials, strict=True)
+                    if self.nodes[j].kind != "constant"
+                )
         return out
 
     def paths(self, start: int, limit: int = MAX_PATHS) -> list[tuple[tuple[int, ...], float]]:
@@ -120,7 +123,7 @@ def build_trace(f: Function, point: Sequence[float]) -> Trace:
     with np.errstate(all="ignore"):
         values = program(*args)
     value_of = dict(zip(order, values[: len(order)], strict=True))
-    partial_of = {(n, k): v for (n, k, _), v in zip(edges, values[len(order):], strict=True)}
+    partial_of = {(n, k): v for (n, k, _), v in zip(edges, values[len(order) :], strict=True)}
 
     position = {node: i for i, node in enumerate(order)}
     # Backpropagation from the numbers: adjoint[input] += adjoint[node] * partial.
@@ -142,13 +145,21 @@ def build_trace(f: Function, point: Sequence[float]) -> Trace:
             label = name or OPS[op].label
         partials = tuple(
             math.nan if g.ops[arg] == CONST else float(partial_of.get((node, k), 0.0))
-            for k, arg in enumerate(g.args[node]))
-        nodes.append(TraceNode(
-            id=node, kind=kind, op=op, label=label,
-            name=name if op != CONST else None,
-            inputs=tuple(position[a] for a in g.args[node]),
-            value=float(value_of[node]) if op != CONST else g.values[node],
-            partials=partials, adjoint=float(adjoint[node])))
+            for k, arg in enumerate(g.args[node])
+        )
+        nodes.append(
+            TraceNode(
+                id=node,
+                kind=kind,
+                op=op,
+                label=label,
+                name=name if op != CONST else None,
+                inputs=tuple(position[a] for a in g.args[node]),
+                value=float(value_of[node]) if op != CONST else g.values[node],
+                partials=partials,
+                adjoint=float(adjoint[node]),
+            )
+        )
     return Trace(f.variables, tuple(float(x) for x in point), tuple(nodes), position[f.output])
 
 

@@ -73,8 +73,12 @@ def hand_chain_grad(w, x, y, z):
 GRID_CASES = [
     ("x*exp(-x^2-y^2)", hand_gauss, hand_gauss_grad, 2),
     ("log(exp(x)+exp(y))", hand_lse, hand_lse_grad, 2),
-    ("a = (w+x+y+z)^2; b = (w+x-y-z)^2; u = (a+b)^2; v = (a-b)^2; f = (u+v)^2",
-     hand_chain, hand_chain_grad, 4),
+    (
+        "a = (w+x+y+z)^2; b = (w+x-y-z)^2; u = (a+b)^2; v = (a-b)^2; f = (u+v)^2",
+        hand_chain,
+        hand_chain_grad,
+        4,
+    ),
 ]
 
 
@@ -88,8 +92,10 @@ def sympy_funcs(text: str, n: int):
 
     names = "x y" if n == 2 else "w x y z"
     syms = sp.symbols(names)
-    exprs = {"x*exp(-x^2-y^2)": lambda x, y: x * sp.exp(-x**2 - y**2),
-             "log(exp(x)+exp(y))": lambda x, y: sp.log(sp.exp(x) + sp.exp(y))}
+    exprs = {
+        "x*exp(-x^2-y^2)": lambda x, y: x * sp.exp(-(x**2) - y**2),
+        "log(exp(x)+exp(y))": lambda x, y: sp.log(sp.exp(x) + sp.exp(y)),
+    }
     if n == 2:
         expr = exprs[text](*syms)
     else:
@@ -98,7 +104,8 @@ def sympy_funcs(text: str, n: int):
         expr = ((a + b) ** 2 + (a - b) ** 2) ** 2
     hess = sp.hessian(expr, syms)
     return sp.lambdify(syms, hess, "numpy"), sp.lambdify(
-        syms, [expr, *[sp.diff(expr, s) for s in syms]], "math")
+        syms, [expr, *[sp.diff(expr, s) for s in syms]], "math"
+    )
 
 
 def main() -> int:
@@ -112,11 +119,20 @@ def main() -> int:
         f = parse(text)
         args = [rng.uniform(-1, 1, (512, 512)) for _ in range(n)]
         h_sym, _ = sympy_funcs(text, n)
-        t = best({"engine": lambda: f(*args), "numpy": lambda: hand(*args),
-                  "engine_g": lambda: f.gradient(*args), "numpy_g": lambda: hand_grad(*args)},
-                 number=5)
-        th = best({"engine_h": lambda: f.hessian(*args), "sympy_h": lambda: h_sym(*args)},
-                  number=2, rounds=3)
+        t = best(
+            {
+                "engine": lambda: f(*args),
+                "numpy": lambda: hand(*args),
+                "engine_g": lambda: f.gradient(*args),
+                "numpy_g": lambda: hand_grad(*args),
+            },
+            number=5,
+        )
+        th = best(
+            {"engine_h": lambda: f.hessian(*args), "sympy_h": lambda: h_sym(*args)},
+            number=2,
+            rounds=3,
+        )
         short = text if len(text) < 24 else "4-variable chain"
         row(f"grid 512² value   {short}", t["engine"] / t["numpy"], "≤ 1.2× numpy")
         row(f"grid 512² grad    {short}", t["engine_g"] / t["numpy_g"], "≤ 1.3× numpy")
@@ -124,26 +140,31 @@ def main() -> int:
 
     f = parse("x*exp(-x^2-y^2)")
     _, sym_vg = sympy_funcs("x*exp(-x^2-y^2)", 2)
-    contenders = {"engine": lambda: f.value_and_gradient(0.3, -0.4),
-                  "math": lambda: math_gauss_vg(0.3, -0.4),
-                  "sympy": lambda: sym_vg(0.3, -0.4)}
+    contenders = {
+        "engine": lambda: f.value_and_gradient(0.3, -0.4),
+        "math": lambda: math_gauss_vg(0.3, -0.4),
+        "sympy": lambda: sym_vg(0.3, -0.4),
+    }
     try:
         import autograd
         import autograd.numpy as anp
 
-        ag = autograd.value_and_grad(lambda p: p[0] * anp.exp(-p[0] ** 2 - p[1] ** 2))
+        ag = autograd.value_and_grad(lambda p: p[0] * anp.exp(-(p[0] ** 2) - p[1] ** 2))
         point = np.array([0.3, -0.4])
         contenders["autograd"] = lambda: ag(point)
     except ImportError:  # the bench extra is optional
         pass
     t = best(contenders, number=20_000)
-    row("one point value+gradient", t["engine"] / t["math"], "≤ 5× Python math",
+    row(
+        "one point value+gradient",
+        t["engine"] / t["math"],
+        "≤ 5× Python math",
         f"({t['engine'] * 1e6:.2f} µs; sympy {t['sympy'] / t['math']:.1f}×"
-        + (f", autograd {t['autograd'] / t['math']:.0f}×)" if "autograd" in t else ")"))
+        + (f", autograd {t['autograd'] / t['math']:.0f}×)" if "autograd" in t else ")"),
+    )
 
     typical = "x*exp(-x^2-y^2) + sin(x*y)/(1 + y^2)"
-    big = " + ".join(f"sin({i % 7 + 1}*x + y^{i % 3 + 1})*exp(-{i % 5}*y)"
-                     for i in range(400))
+    big = " + ".join(f"sin({i % 7 + 1}*x + y^{i % 3 + 1})*exp(-{i % 5}*y)" for i in range(400))
 
     def compile_all(text: str) -> None:
         g = parse(text)
@@ -155,10 +176,12 @@ def main() -> int:
     t = best({"big": lambda: compile_all(big)}, number=2, rounds=3)
     row(f"parse+compile {nodes}-node (ms)", t["big"] * 1e3, "≤ 100 ms")
 
-    cases = {"quartic": ("3x^4-4x^3-12x^2", [(-3, 3)]),
-             "x e^(-x²-y²)": ("x*exp(-x^2-y^2)", [(-2, 2), (-2, 2)]),
-             "exercise 4": ("x^2*y + x*y^2", [(-2, 2), (-2, 2)]),
-             "Himmelblau": ("(x^2+y-11)^2 + (x+y^2-7)^2", [(-5, 5), (-5, 5)])}
+    cases = {
+        "quartic": ("3x^4-4x^3-12x^2", [(-3, 3)]),
+        "x e^(-x²-y²)": ("x*exp(-x^2-y^2)", [(-2, 2), (-2, 2)]),
+        "exercise 4": ("x^2*y + x*y^2", [(-2, 2), (-2, 2)]),
+        "Himmelblau": ("(x^2+y-11)^2 + (x+y^2-7)^2", [(-5, 5), (-5, 5)]),
+    }
     for label, (text, box) in cases.items():
         g = parse(text)
         t = best({"c": lambda g=g, box=box: critical_points(g, box)}, number=1, rounds=5)

@@ -45,15 +45,18 @@ def test_describe_models():
     assert describe(quadratic_model(parse("x^2*y + x*y^2"), (0, 0)), ("x", "y")) == "0"
 
 
-@pytest.mark.parametrize(("text", "box", "kinds"), [
-    (HIMMELBLAU, [(-6, 6), (-6, 6)], {"minimum": 4, "maximum": 1, "saddle": 4}),
-    ("x^2 - y^2", [(-1, 1), (-1, 1)], {"saddle": 1}),
-    ("x^3 - 3x*y^2", [(-1, 1), (-1, 1)], {"degenerate": 1}),
-    ("x*exp(-x^2-y^2)", [(-2, 2), (-2, 2)], {"minimum": 1, "maximum": 1}),
-    (ROSENBROCK, [(-2, 2), (-1, 3)], {"minimum": 1}),
-    ("x^2 + 2y^2 + 3z^2 - x*y", [(-1, 1)] * 3, {"minimum": 1}),
-    ("-(x^2 + y^2)", [(-1, 2), (-1, 2)], {"maximum": 1}),
-])
+@pytest.mark.parametrize(
+    ("text", "box", "kinds"),
+    [
+        (HIMMELBLAU, [(-6, 6), (-6, 6)], {"minimum": 4, "maximum": 1, "saddle": 4}),
+        ("x^2 - y^2", [(-1, 1), (-1, 1)], {"saddle": 1}),
+        ("x^3 - 3x*y^2", [(-1, 1), (-1, 1)], {"degenerate": 1}),
+        ("x*exp(-x^2-y^2)", [(-2, 2), (-2, 2)], {"minimum": 1, "maximum": 1}),
+        (ROSENBROCK, [(-2, 2), (-1, 3)], {"minimum": 1}),
+        ("x^2 + 2y^2 + 3z^2 - x*y", [(-1, 1)] * 3, {"minimum": 1}),
+        ("-(x^2 + y^2)", [(-1, 2), (-1, 2)], {"maximum": 1}),
+    ],
+)
 def test_critical_points_found_and_classified(text, box, kinds):
     found = critical_points(parse(text), box)
     counts: dict[str, int] = {}

@@ -90,8 +90,7 @@ def test_exercise_4_degenerate_origin():
     f = parse("x^2*y + x*y^2")
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(2, 20))
-    np.testing.assert_allclose(f.gradient(x, y), [2 * x * y + y**2, x**2 + 2 * x * y],
-                               rtol=1e-13)
+    np.testing.assert_allclose(f.gradient(x, y), [2 * x * y + y**2, x**2 + 2 * x * y], rtol=1e-13)
     found = critical_points(f, [(-3, 3), (-3, 3)])
     assert len(found) == 1
     c = found[0]

@@ -8,32 +8,35 @@ import pytest
 from explorer.engine import FUNCTIONS, ParseError, parse
 
 
-@pytest.mark.parametrize(("text", "at", "expected"), [
-    ("x^2", (3,), 9),
-    ("x**2", (3,), 9),
-    ("2x", (3,), 6),
-    ("3(x+1)", (2,), 9),
-    ("2sin(x)", (math.pi / 2,), 2),
-    ("2pi x", (1,), 2 * math.pi),
-    ("(x+1)(x-1)", (3,), 8),
-    ("-x^2", (3,), -9),
-    ("2^3^2", (), 512),
-    ("2^-1", (), 0.5),
-    ("1e-3 * x", (2,), 0.002),
-    (".5x", (2,), 1),
-    ("e^x", (1,), math.e),
-    ("pi", (), math.pi),
-    ("π·x", (2,), 2 * math.pi),
-    ("x − 1", (3,), 2),
-    ("ln(x) + log2(x) + log10(x)", (8,), math.log(8) + 3 + math.log10(8)),
-    ("arcsin(x) + asin(x)", (0.5,), 2 * math.asin(0.5)),
-    ("atan2(y, x)", (1, 1), math.pi / 4),
-    ("sigmoid(x)", (0,), 0.5),
-    ("softplus(x)", (0,), math.log(2)),
-    ("relu(x) + abs(x) + sign(x)", (-2,), 1),
-    ("x / y", (1, 4), 0.25),
-    ("1/2x", (4,), 2),
-])
+@pytest.mark.parametrize(
+    ("text", "at", "expected"),
+    [
+        ("x^2", (3,), 9),
+        ("x**2", (3,), 9),
+        ("2x", (3,), 6),
+        ("3(x+1)", (2,), 9),
+        ("2sin(x)", (math.pi / 2,), 2),
+        ("2pi x", (1,), 2 * math.pi),
+        ("(x+1)(x-1)", (3,), 8),
+        ("-x^2", (3,), -9),
+        ("2^3^2", (), 512),
+        ("2^-1", (), 0.5),
+        ("1e-3 * x", (2,), 0.002),
+        (".5x", (2,), 1),
+        ("e^x", (1,), math.e),
+        ("pi", (), math.pi),
+        ("π·x", (2,), 2 * math.pi),
+        ("x − 1", (3,), 2),
+        ("ln(x) + log2(x) + log10(x)", (8,), math.log(8) + 3 + math.log10(8)),
+        ("arcsin(x) + asin(x)", (0.5,), 2 * math.asin(0.5)),
+        ("atan2(y, x)", (1, 1), math.pi / 4),
+        ("sigmoid(x)", (0,), 0.5),
+        ("softplus(x)", (0,), math.log(2)),
+        ("relu(x) + abs(x) + sign(x)", (-2,), 1),
+        ("x / y", (1, 4), 0.25),
+        ("1/2x", (4,), 2),
+    ],
+)
 def test_values(text, at, expected):
     assert parse(text)(*at) == pytest.approx(expected, rel=1e-14)
 
@@ -99,32 +102,35 @@ def test_huge_powers_are_floating_point():
     assert parse("x^9^9^9")(0.5) == 0.0
 
 
-@pytest.mark.parametrize(("text", "column", "fragment"), [
-    ("x +", 4, "ends too early"),
-    ("x * (y + 1", 11, "')' to close"),
-    ("x + )", 5, "unexpected ')'"),
-    ("foo(x)", 1, "unknown function 'foo'"),
-    ("sin x", 1, "needs parentheses"),
-    ("sin(x, y)", 1, "takes 1 argument, got 2"),
-    ("atan2(x)", 1, "takes 2 arguments, got 1"),
-    ("x y", 3, "missing operator"),
-    ("x.real", 2, "'.' may only appear inside a number"),
-    ("x[0]", 2, "brackets"),
-    ("x # y", 3, "unexpected character '#'"),
-    ("_x", 1, "names must start with a letter"),
-    ("lambda", 1, "reserved word"),
-    ("x = 1 = 2", 7, "one '=' per line"),
-    ("a = x; a = y; a", 8, "defined twice"),
-    ("b + 1; b = x", 1, "only the last line"),
-    ("c = b + 1; b = x; c", 5, "used before its definition"),
-    ("sin = x; sin", 1, "is a function"),
-    ("pi = 3; pi", 1, "is a constant"),
-    ("f(x) = x + y", 12, "'y' is not among the variables (x)"),
-    ("1e999 * x", 1, "number too large"),
-    ("", 1, "empty"),
-    ("   \n ; ", 1, "empty"),
-    ("a = x; a(2)", 8, "not a function"),
-])
+@pytest.mark.parametrize(
+    ("text", "column", "fragment"),
+    [
+        ("x +", 4, "ends too early"),
+        ("x * (y + 1", 11, "')' to close"),
+        ("x + )", 5, "unexpected ')'"),
+        ("foo(x)", 1, "unknown function 'foo'"),
+        ("sin x", 1, "needs parentheses"),
+        ("sin(x, y)", 1, "takes 1 argument, got 2"),
+        ("atan2(x)", 1, "takes 2 arguments, got 1"),
+        ("x y", 3, "missing operator"),
+        ("x.real", 2, "'.' may only appear inside a number"),
+        ("x[0]", 2, "brackets"),
+        ("x # y", 3, "unexpected character '#'"),
+        ("_x", 1, "names must start with a letter"),
+        ("lambda", 1, "reserved word"),
+        ("x = 1 = 2", 7, "one '=' per line"),
+        ("a = x; a = y; a", 8, "defined twice"),
+        ("b + 1; b = x", 1, "only the last line"),
+        ("c = b + 1; b = x; c", 5, "used before its definition"),
+        ("sin = x; sin", 1, "is a function"),
+        ("pi = 3; pi", 1, "is a constant"),
+        ("f(x) = x + y", 12, "'y' is not among the variables (x)"),
+        ("1e999 * x", 1, "number too large"),
+        ("", 1, "empty"),
+        ("   \n ; ", 1, "empty"),
+        ("a = x; a(2)", 8, "not a function"),
+    ],
+)
 def test_errors_point_at_the_column(text, column, fragment):
     with pytest.raises(ParseError) as info:
         parse(text)
@@ -141,9 +147,29 @@ def test_error_on_second_line_reports_line_and_column():
 
 
 def test_op_table_is_the_whitelist():
-    for name in ("exp", "log", "ln", "sqrt", "abs", "sin", "cos", "tan", "asin", "acos",
-                 "atan", "arcsin", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
-                 "sigmoid", "softplus", "relu"):
+    for name in (
+        "exp",
+        "log",
+        "ln",
+        "sqrt",
+        "abs",
+        "sin",
+        "cos",
+        "tan",
+        "asin",
+        "acos",
+        "atan",
+        "arcsin",
+        "sinh",
+        "cosh",
+        "tanh",
+        "asinh",
+        "acosh",
+        "atanh",
+        "sigmoid",
+        "softplus",
+        "relu",
+    ):
         assert name in FUNCTIONS
     for missing in ("eval", "exec", "open", "getattr", "step", "neg", "max", "factorial"):
         with pytest.raises(ParseError):

@@ -14,17 +14,36 @@ from explorer.engine import FUNCTIONS, OPS, parse
 
 X, Y = sp.symbols("x y", real=True)
 SYMPY_UNARY = {
-    "exp": sp.exp, "log": sp.log, "log2": lambda a: sp.log(a, 2),
-    "log10": lambda a: sp.log(a, 10), "sqrt": sp.sqrt, "abs": sp.Abs, "sign": sp.sign,
+    "exp": sp.exp,
+    "log": sp.log,
+    "log2": lambda a: sp.log(a, 2),
+    "log10": lambda a: sp.log(a, 10),
+    "sqrt": sp.sqrt,
+    "abs": sp.Abs,
+    "sign": sp.sign,
     "relu": lambda a: sp.Piecewise((a, a > 0), (0, True)),
-    "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
-    "asin": sp.asin, "acos": sp.acos, "atan": sp.atan, "sinh": sp.sinh, "cosh": sp.cosh,
-    "tanh": sp.tanh, "asinh": sp.asinh, "acosh": sp.acosh, "atanh": sp.atanh,
-    "sigmoid": lambda a: 1 / (1 + sp.exp(-a)), "softplus": lambda a: sp.log(1 + sp.exp(a)),
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "tan": sp.tan,
+    "asin": sp.asin,
+    "acos": sp.acos,
+    "atan": sp.atan,
+    "sinh": sp.sinh,
+    "cosh": sp.cosh,
+    "tanh": sp.tanh,
+    "asinh": sp.asinh,
+    "acosh": sp.acosh,
+    "atanh": sp.atanh,
+    "sigmoid": lambda a: 1 / (1 + sp.exp(-a)),
+    "softplus": lambda a: sp.log(1 + sp.exp(a)),
 }
 SYMPY_BINARY = {
-    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b, "^": lambda a, b: a**b, "atan2": sp.atan2,
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+    "^": lambda a, b: a**b,
+    "atan2": sp.atan2,
 }
 
 
@@ -32,17 +51,20 @@ def test_oracle_covers_the_whole_op_table():
     unary = {op.name for op in FUNCTIONS.values() if op.arity == 1}
     assert unary == set(SYMPY_UNARY)
     binary = {op.infix for op in OPS.values() if op.infix} | {
-        op.name for op in FUNCTIONS.values() if op.arity == 2}
+        op.name for op in FUNCTIONS.values() if op.arity == 2
+    }
     assert binary == (set(SYMPY_BINARY) - {"^"}) | {"**"}
 
 
-leaves = st.sampled_from([("x", X), ("y", Y)]) | st.sampled_from(
-    [0.5, 1.5, 2.0, 3.0, 0.25]).map(lambda v: (repr(v), sp.Float(v)))
+leaves = st.sampled_from([("x", X), ("y", Y)]) | st.sampled_from([0.5, 1.5, 2.0, 3.0, 0.25]).map(
+    lambda v: (repr(v), sp.Float(v))
+)
 
 
 def _extend(children):
     unary = st.tuples(st.sampled_from(sorted(SYMPY_UNARY)), children).map(
-        lambda t: (f"{t[0]}({t[1][0]})", SYMPY_UNARY[t[0]](t[1][1])))
+        lambda t: (f"{t[0]}({t[1][0]})", SYMPY_UNARY[t[0]](t[1][1]))
+    )
 
     def binary(t):
         op, (ta, sa), (tb, sb) = t
@@ -50,17 +72,25 @@ def _extend(children):
         return text, SYMPY_BINARY[op](sa, sb)
 
     small_power = st.tuples(children, st.sampled_from([2, 3, -1, 0.5])).map(
-        lambda t: (f"({t[0][0]})^{t[1]}", t[0][1] ** sp.Float(t[1]) if t[1] == 0.5
-                   else t[0][1] ** t[1]))
-    return unary | st.tuples(st.sampled_from(sorted(SYMPY_BINARY)), children, children).map(
-        binary) | small_power
+        lambda t: (
+            f"({t[0][0]})^{t[1]}",
+            t[0][1] ** sp.Float(t[1]) if t[1] == 0.5 else t[0][1] ** t[1],
+        )
+    )
+    return (
+        unary
+        | st.tuples(st.sampled_from(sorted(SYMPY_BINARY)), children, children).map(binary)
+        | small_power
+    )
 
 
 expressions = st.recursive(leaves, _extend, max_leaves=6)
 # Irrational offsets keep generated points off the kinks of abs, relu and sign
 # (x = 0, x = y, x = 0.5 …), where a derivative is only a convention.
-points = st.tuples(st.floats(-2, 2).map(lambda v: v + 0.001414213562),
-                   st.floats(-2, 2).map(lambda v: v - 0.001732050808))
+points = st.tuples(
+    st.floats(-2, 2).map(lambda v: v + 0.001414213562),
+    st.floats(-2, 2).map(lambda v: v - 0.001732050808),
+)
 
 
 def _sympy_number(expr, at, *wrt):
@@ -77,8 +107,11 @@ def _close(engine, oracle, rel=1e-7):
     return abs(engine - oracle) <= rel * max(1.0, abs(oracle))
 
 
-@settings(max_examples=120, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(expressions, points)
 def test_gradient_and_hessian_agree_with_sympy(expr, at):
     text, sym = expr
@@ -99,8 +132,11 @@ def test_gradient_and_hessian_agree_with_sympy(expr, at):
                 assert _close(hess[i, j], d2, rel=1e-6), (text, at, i, j, hess[i, j], d2)
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(expressions, points)
 def test_derivatives_agree_with_finite_differences(expr, at):
     text, _ = expr
@@ -128,8 +164,17 @@ def test_derivatives_agree_with_finite_differences(expr, at):
 
 def test_every_op_first_and_second_order_near_edges():
     # each op at points near kinks and domain edges, against finite differences
-    near = {"log": 1e-3, "sqrt": 1e-3, "asin": 0.999, "acos": -0.999, "atanh": 0.999,
-            "acosh": 1.001, "abs": 1e-3, "relu": 1e-3, "tan": 1.5}
+    near = {
+        "log": 1e-3,
+        "sqrt": 1e-3,
+        "asin": 0.999,
+        "acos": -0.999,
+        "atanh": 0.999,
+        "acosh": 1.001,
+        "abs": 1e-3,
+        "relu": 1e-3,
+        "tan": 1.5,
+    }
     for name, op in FUNCTIONS.items():
         if op.arity != 1:
             continue

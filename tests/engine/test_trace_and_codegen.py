@@ -13,8 +13,9 @@ from explorer.engine import parse
 CHAIN = "a = (w+x+y+z)^2; b = (w+x-y-z)^2; u = (a+b)^2; v = (a-b)^2; f = (u+v)^2"
 
 
-@pytest.mark.parametrize("text", [CHAIN, "x*exp(-x^2-y^2)", "log(exp(x)+exp(y))",
-                                  "sin(x*y) + x*x - tanh(y)/(1 + x^2)"])
+@pytest.mark.parametrize(
+    "text", [CHAIN, "x*exp(-x^2-y^2)", "log(exp(x)+exp(y))", "sin(x*y) + x*x - tanh(y)/(1 + x^2)"]
+)
 def test_trace_adjoints_equal_the_compiled_gradient(text):
     f = parse(text)
     rng = np.random.default_rng(3)
@@ -57,25 +58,44 @@ def test_paths_of_the_chapter_graph():
 def test_source_runs_and_uses_the_users_names():
     f = parse(CHAIN)
     src = f.source()
-    for name in ("def f(w, x, y, z):", "a = ", "u = ", "df_da", "# backward pass",
-                 "return f, (df_dw, df_dx, df_dy, df_dz)"):
+    for name in (
+        "def f(w, x, y, z):",
+        "a = ",
+        "u = ",
+        "df_da",
+        "# backward pass",
+        "return f, (df_dw, df_dx, df_dy, df_dz)",
+    ):
         assert name in src
-    out = subprocess.run([sys.executable, "-c", src + "\nprint(f(-1.0, 0.0, -2.0, 1.0))"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", src + "\nprint(f(-1.0, 0.0, -2.0, 1.0))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert out.strip() == "(1024.0, (-4096.0, -4096.0, -4096.0, -4096.0))"
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.sampled_from(["x*exp(-x^2-y^2)", "x^2*y + x*y^2", "sigmoid(x - y)*softplus(y)",
-                        "atan2(y, x + 3)", "sqrt(x^2 + y^2 + 1)"]),
-       st.floats(-3, 3), st.floats(-3, 3))
+@given(
+    st.sampled_from(
+        [
+            "x*exp(-x^2-y^2)",
+            "x^2*y + x*y^2",
+            "sigmoid(x - y)*softplus(y)",
+            "atan2(y, x + 3)",
+            "sqrt(x^2 + y^2 + 1)",
+        ]
+    ),
+    st.floats(-3, 3),
+    st.floats(-3, 3),
+)
 def test_scalar_and_array_paths_agree(text, x, y):
     f = parse(text)
     arr = np.array([x, x])
     assert f(x, y) == pytest.approx(f(arr, y)[0], rel=1e-14, abs=1e-300)
     np.testing.assert_allclose(f.gradient(x, y), f.gradient(arr, y)[:, 0], rtol=1e-14)
-    np.testing.assert_allclose(f.hessian(x, y), f.hessian(arr, y)[:, :, 0], rtol=1e-13,
-                               atol=1e-300)
+    np.testing.assert_allclose(f.hessian(x, y), f.hessian(arr, y)[:, :, 0], rtol=1e-13, atol=1e-300)
 
 
 def test_deep_graph_backward_pass_is_iterative():

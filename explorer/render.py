@@ -1,0 +1,75 @@
+"""``explorer render``: a view written to PNG without interaction (slides, tests).
+
+Needs a display (under Xvfb on a machine without one)."""
+
+from __future__ import annotations
+
+import argparse
+
+from explorer.cli import UsageError, box, vector
+from explorer.session.model import OVERLAYS
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"--size takes WxH, e.g. 1200x800, got {text!r}") from None
+    if not (50 <= w <= 8000 and 50 <= h <= 8000):
+        raise UsageError("--size must lie between 50x50 and 8000x8000")
+    return w, h
+
+
+def cmd_render(args: argparse.Namespace, out) -> int:
+    from explorer.ui.app import NO_DISPLAY, display_available
+
+    if not display_available():
+        raise UsageError(NO_DISPLAY.removeprefix("explorer: "))
+    unknown = [o for o in args.overlay if o not in OVERLAYS]
+    if unknown:
+        raise UsageError(f"unknown overlay {unknown[0]!r}; choose from {', '.join(OVERLAYS)}")
+    size = _size(args.size)
+    from explorer.ui.app import make_app
+
+    app = make_app([])
+    from explorer.ui.main_window import MainWindow
+
+    window = MainWindow(settings=None)
+    s = window.session
+    problem = s.set_text(args.expr)
+    if problem is not None:
+        raise UsageError(str(problem))
+    if args.domain:
+        for axis, (lo, hi) in zip(s.axes, box(args.domain, len(s.axes)), strict=True):
+            s.set_domain(axis, lo, hi)
+    if args.at:
+        s.set_point(vector(args.at, s.dimension, "--at"))
+    if args.overlay:
+        for name in OVERLAYS:
+            s.set_overlay(name, name in args.overlay)
+    if args.view == "surface" and s.dimension == 1:
+        raise UsageError("a function of one variable has no surface; use --view=contour")
+    window.resize(*size)
+    if args.view != "window":
+        which = (
+            window.surface_view
+            if args.view == "surface"
+            else (window.curve_view if s.dimension == 1 else window.map_view)
+        )
+        window.setCentralWidget(which)
+        for dock in window.docks.values():
+            dock.hide()
+        window.menuBar().hide()
+        window.statusBar().hide()
+        for bar in window.findChildren(type(window.addToolBar("x"))):
+            bar.hide()
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    image = window.grab().toImage()
+    ok = image.save(args.out, "PNG")
+    window.close()
+    if not ok:
+        raise UsageError(f"cannot write {args.out}")
+    print(f"wrote {args.out} ({image.width()}x{image.height()})", file=out)
+    return 0

@@ -1,0 +1,221 @@
+"""What the views draw, computed from the engine: grids, normals, contour lines,
+overlay meshes and arrows. Plain numpy (and contourpy); no Qt.
+
+Grids follow ``z[i, j] = f(x[i], y[j])`` (``meshgrid(..., indexing="ij")``).
+A view is a 2D slice: `axes` names the two plotted variables, `point` gives
+the fixed values of the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import contourpy
+import numpy as np
+
+from explorer.calculus import TaylorModel
+from explorer.engine import Function
+
+Box = tuple[tuple[float, float], tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class Surface:
+    xs: np.ndarray
+    ys: np.ndarray
+    z: np.ndarray  # (nx, ny), NaN where f is undefined
+    normals: np.ndarray  # (nx, ny, 3), from the gradient: (−f_x, −f_y, 1)
+    auto_range: tuple[float, float]
+    undefined: bool  # some of the domain is outside f's domain
+
+
+@dataclass(frozen=True)
+class Curve:
+    xs: np.ndarray
+    ys: np.ndarray
+    auto_range: tuple[float, float]
+    undefined: bool
+
+
+def slice_args(n: int, axes: tuple[int, ...], point: np.ndarray, grids: Sequence) -> list:
+    """Arguments for `f`: the grids on the plotted axes, the point elsewhere."""
+    args: list = [float(v) for v in point]
+    for axis, grid in zip(axes, grids, strict=True):
+        args[axis] = grid
+    return args
+
+
+def auto_range(z: np.ndarray) -> tuple[float, float]:
+    """A z-range that shows the function's shape, not its poles: the full range
+    unless a few extreme values dominate it, then the 1st–99th percentiles."""
+    finite = z[np.isfinite(z)]
+    if finite.size == 0:
+        return (-1.0, 1.0)
+    lo, hi = float(finite.min()), float(finite.max())
+    p_lo, p_hi = (float(v) for v in np.percentile(finite, [1, 99]))
+    if hi - lo > 5 * (p_hi - p_lo) and p_hi > p_lo:
+        lo, hi = p_lo, p_hi
+    if hi - lo < 1e-12 * max(1.0, abs(hi)):
+        return (lo - 1.0, hi + 1.0)
+    pad = 0.02 * (hi - lo)
+    return (lo - pad, hi + pad)
+
+
+def surface(
+    f: Function, axes: tuple[int, int], point: np.ndarray, box: Box, resolution: int
+) -> Surface:
+    xs = np.linspace(*box[0], resolution)
+    ys = np.linspace(*box[1], resolution)
+    x, y = np.meshgrid(xs, ys, indexing="ij")
+    value, grad = f.value_and_gradient(*slice_args(f.dimension, axes, point, (x, y)))
+    z = np.array(value, dtype=np.float64)
+    z[~np.isfinite(z)] = np.nan
+    normals = np.empty((*z.shape, 3))
+    normals[..., 0] = -grad[axes[0]]
+    normals[..., 1] = -grad[axes[1]]
+    normals[..., 2] = 1.0
+    bad = ~np.all(np.isfinite(normals), axis=-1)
+    normals[bad] = (0.0, 0.0, 1.0)
+    return Surface(xs, ys, z, normals, auto_range(z), bool(np.isnan(z).any()))
+
+
+def curve(f: Function, point: np.ndarray, box: tuple[float, float], resolution: int) -> Curve:
+    xs = np.linspace(*box, max(resolution, 400))
+    ys = np.array(f(*slice_args(f.dimension, (0,), point, (xs,))), dtype=np.float64)
+    ys[~np.isfinite(ys)] = np.nan
+    return Curve(xs, ys, auto_range(ys), bool(np.isnan(ys).any()))
+
+
+def contour_levels(zrange: tuple[float, float], count: int) -> np.ndarray:
+    lo, hi = zrange
+    return np.linspace(lo, hi, count + 2)[1:-1]
+
+
+def contour_lines(s: Surface, levels: np.ndarray) -> np.ndarray:
+    """All contour lines as one (k, 2) array with NaN rows between lines."""
+    z = np.ma.masked_invalid(s.z.T)  # contourpy wants z[row=y, col=x]
+    gen = contourpy.contour_generator(
+        x=s.xs, y=s.ys, z=z, line_type=contourpy.LineType.ChunkCombinedNan
+    )
+    parts = [chunk for level in levels for chunk in gen.lines(level)[0] if chunk is not None]
+    if not parts:
+        return np.empty((0, 2))
+    sep = np.full((1, 2), np.nan)
+    return np.concatenate([p for part in parts for p in (part, sep)])
+
+
+def patch_grid(center: Sequence[float], box: Box, half: float, n: int):
+    """A small n×n grid around `center`, `half` of each axis's span wide."""
+    spans = [b[1] - b[0] for b in box]
+    u = np.linspace(-1.0, 1.0, n)
+    return np.meshgrid(
+        center[0] + half * spans[0] * u, center[1] + half * spans[1] * u, indexing="ij"
+    )
+
+
+def model_patch(
+    model: TaylorModel, axes: tuple[int, int], point: np.ndarray, box: Box, half: float, n: int
+) -> np.ndarray:
+    """Vertices (n, n, 3) of a Taylor model over a patch around the point."""
+    x, y = patch_grid((point[axes[0]], point[axes[1]]), box, half, n)
+    z = model(*slice_args(len(point), axes, point, (x, y)))
+    return np.stack([x, y, np.broadcast_to(z, x.shape)], axis=-1)
+
+
+def arrow_2d(start: Sequence[float], vector: Sequence[float], head: float = 0.25) -> np.ndarray:
+    """An arrow as line segments (shaft and two barbs) with NaN rows between."""
+    s = np.asarray(start, dtype=np.float64)
+    v = np.asarray(vector, dtype=np.float64)
+    tip = s + v
+    c, sn = np.cos(0.45), np.sin(0.45)
+    back = -v * head
+    left = tip + np.array([c * back[0] - sn * back[1], sn * back[0] + c * back[1]])
+    right = tip + np.array([c * back[0] + sn * back[1], -sn * back[0] + c * back[1]])
+    nan = [np.nan, np.nan]
+    return np.array([s, tip, nan, left, tip, right])
+
+
+def gradient_field(
+    f: Function, axes: tuple[int, int], point: np.ndarray, box: Box, count: int = 15
+) -> np.ndarray:
+    """Arrows of ∇f on a coarse grid, scaled so the longest fills a cell."""
+    xs = np.linspace(*box[0], count + 2)[1:-1]
+    ys = np.linspace(*box[1], count + 2)[1:-1]
+    x, y = np.meshgrid(xs, ys, indexing="ij")
+    grad = f.gradient(*slice_args(f.dimension, axes, point, (x, y)))
+    gx, gy = grad[axes[0]].ravel(), grad[axes[1]].ravel()
+    cell = min(xs[1] - xs[0], ys[1] - ys[0]) if count > 1 else 1.0
+    mag = np.hypot(gx, gy)
+    finite = np.isfinite(mag) & (mag > 0)
+    if not finite.any():
+        return np.empty((0, 2))
+    # Lengths grow with |∇f|, compressed (sqrt) so that small gradients stay visible;
+    # directions are true in data units (the map keeps its aspect ratio).
+    length = 0.85 * cell * np.sqrt(mag[finite] / mag[finite].max())
+    vx = gx[finite] / mag[finite] * length
+    vy = gy[finite] / mag[finite] * length
+    starts = np.stack([x.ravel()[finite], y.ravel()[finite]], axis=1)
+    return np.concatenate(
+        [arrow_2d(s, (a, b), head=0.3) for s, a, b in zip(starts, vx, vy, strict=True)]
+    )
+
+
+def _clip_to_box(
+    origin: np.ndarray, direction: np.ndarray, lows: np.ndarray, highs: np.ndarray
+) -> tuple[float, float] | None:
+    """The parameter interval where origin + t·direction lies in the box (slab method)."""
+    t0, t1 = -np.inf, np.inf
+    for o, d, lo, hi in zip(origin, direction, lows, highs, strict=True):
+        if abs(d) < 1e-300:
+            if not lo <= o <= hi:
+                return None
+            continue
+        a, b = sorted(((lo - o) / d, (hi - o) / d))
+        t0, t1 = max(t0, a), min(t1, b)
+    return (t0, t1) if t0 <= t1 else None
+
+
+def ray_hit(
+    f: Function,
+    axes: tuple[int, int],
+    point: np.ndarray,
+    box: Box,
+    zrange: tuple[float, float],
+    origin,
+    direction,
+    samples: int = 600,
+) -> tuple[float, float, float] | None:
+    """Where a ray (data coordinates) first meets the drawn surface: march through
+    the visible box, then bisect the first crossing to ~1e-12 of the box."""
+    o = np.asarray(origin, dtype=np.float64)
+    d = np.asarray(direction, dtype=np.float64)
+    lows = np.array([box[0][0], box[1][0], zrange[0]])
+    highs = np.array([box[0][1], box[1][1], zrange[1]])
+    span = _clip_to_box(o, d, lows, highs)
+    if span is None:
+        return None
+    t = np.linspace(span[0], span[1], samples)
+
+    def gap(tt):
+        x, y, z = o[:, None] + d[:, None] * np.atleast_1d(tt)[None, :]
+        return z - np.asarray(f(*slice_args(f.dimension, axes, point, (x, y))))
+
+    h = gap(t)
+    valid = np.isfinite(h)
+    cross = np.flatnonzero(valid[:-1] & valid[1:] & (np.sign(h[:-1]) != np.sign(h[1:])))
+    if cross.size == 0:
+        return None
+    lo, hi = t[cross[0]], t[cross[0] + 1]
+    h_lo = h[cross[0]]
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        h_mid = gap(mid)[0]
+        if not np.isfinite(h_mid):
+            break
+        if np.sign(h_mid) == np.sign(h_lo):
+            lo, h_lo = mid, h_mid
+        else:
+            hi = mid
+    x, y, z = o + d * 0.5 * (lo + hi)
+    return float(x), float(y), float(z)

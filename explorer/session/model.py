@@ -1,0 +1,442 @@
+"""The session: the single source of truth the views observe.
+
+It holds the function, the domain, the selected point, the overlay switches
+and the ε of the chapter's first experiment, emits a signal when any of them
+changes, and answers the views' questions by asking the engine (through
+`geometry` and `explorer.calculus`). No widgets here: views only draw what
+it returns and ask it to change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PyQt6.QtCore import QObject, pyqtSignal
+
+from explorer.calculus import (
+    CriticalPoint,
+    TaylorModel,
+    classify,
+    critical_points,
+    linear_model,
+    quadratic_model,
+)
+from explorer.engine import Function, ParseError, parse
+
+from . import geometry
+from .presets import DEFAULT, Preset
+
+SCHEMA = 1
+OVERLAYS = {  # name: (label, on by default)
+    "tangent": ("Tangent plane", True),
+    "quadratic": ("Taylor quadratic", False),
+    "gradient": ("Gradient arrow", True),
+    "descent": ("Steepest-descent arrow", False),
+    "contours": ("Contour lines", True),
+    "field": ("Gradient field", False),
+    "critical": ("Critical points", False),
+    "eigen": ("Hessian eigenvectors", False),
+}
+RESOLUTIONS = (41, 81, 121, 151, 201, 301)
+PATCH_HALF = 0.18  # overlay patches span this fraction of each axis on either side
+
+
+@dataclass(frozen=True)
+class PointInfo:
+    point: np.ndarray
+    value: float
+    gradient: np.ndarray
+    gradient_norm: float
+    hessian: np.ndarray
+    eigenvalues: np.ndarray
+    eigenvectors: np.ndarray  # columns
+    kind: str  # minimum, maximum, saddle, degenerate, regular point, undefined
+    linear: TaylorModel
+    quadratic: TaylorModel
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """The chapter's first experiment at point + ε."""
+
+    epsilon: np.ndarray
+    true: float
+    linear: float
+    quadratic: float
+    sizes: np.ndarray  # |ε| scaled along ε, for the log–log plot
+    linear_errors: np.ndarray
+    quadratic_errors: np.ndarray
+
+
+class Session(QObject):
+    function_changed = pyqtSignal()  # a new function (its variables may differ)
+    surface_changed = pyqtSignal()  # the drawn grid: function, domain, resolution, slice, z
+    point_changed = pyqtSignal()
+    overlays_changed = pyqtSignal()
+    epsilon_changed = pyqtSignal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.overlays = {k: on for k, (_, on) in OVERLAYS.items()}
+        self.quadratic_wireframe = False
+        self.resolution = 151
+        self.contour_count = 15
+        self.zrange_fixed: tuple[float, float] | None = None
+        self._cache: dict[str, Any] = {}
+        self.preset: str | None = None
+        self._apply(DEFAULT.text, parse(DEFAULT.text), DEFAULT.domain, DEFAULT.point)
+        self.preset = DEFAULT.name
+
+    # changing the state -------------------------------------------------------
+    def _apply(self, text: str, f: Function, domain, point) -> None:
+        n = f.dimension
+        self.text = text
+        self.function = f
+        self.domain = [tuple(map(float, d)) for d in domain]
+        self.point = np.array(point, dtype=np.float64)
+        self.axes: tuple[int, ...] = (0, 1) if n >= 2 else (0,)
+        self.epsilon = np.array([0.01, -0.03, 0.02, -0.01][:n] + [0.01] * max(0, n - 4))
+        self._cache.clear()
+
+    def _emit_all(self) -> None:
+        self.function_changed.emit()
+        self.surface_changed.emit()
+        self.point_changed.emit()
+        self.epsilon_changed.emit()
+
+    def set_text(self, text: str) -> ParseError | None:
+        """Use `text` as the function; on a ParseError change nothing and return it."""
+        try:
+            f = parse(text)
+        except ParseError as exc:
+            return exc
+        if f.dimension == 0:
+            return ParseError("the function needs at least one variable", 0, text)
+        old = dict(
+            zip(self.function.variables, zip(self.domain, self.point, strict=True), strict=True)
+        )
+        domain = [old[v][0] if v in old else (-2.0, 2.0) for v in f.variables]
+        point = [
+            old[v][1] if v in old else 0.5 * (d[0] + d[1])
+            for v, d in zip(f.variables, domain, strict=True)
+        ]
+        self._apply(text, f, domain, point)
+        self.preset = None
+        self._emit_all()
+        return None
+
+    def load_preset(self, preset: Preset) -> None:
+        self._apply(preset.text, parse(preset.text), preset.domain, preset.point)
+        self.preset = preset.name
+        self.zrange_fixed = None
+        self._emit_all()
+
+    def set_point(self, point) -> None:
+        p = np.array(point, dtype=np.float64).reshape(-1)
+        if p.shape != self.point.shape or not np.all(np.isfinite(p)):
+            raise ValueError(f"the point needs {self.point.size} finite coordinates")
+        lo = np.array([d[0] for d in self.domain])
+        hi = np.array([d[1] for d in self.domain])
+        p = np.clip(p, lo, hi)
+        if np.array_equal(p, self.point):
+            return
+        off_axes = [i for i in range(p.size) if i not in self.axes]
+        slice_moved = any(p[i] != self.point[i] for i in off_axes)
+        self.point = p
+        if slice_moved:
+            self._invalidate()
+            self.surface_changed.emit()
+        self.point_changed.emit()
+
+    def set_plotted(self, *coords: float) -> None:
+        """Move the point within the plotted slice (a click or drag on a view)."""
+        p = self.point.copy()
+        for axis, c in zip(self.axes, coords, strict=True):
+            p[axis] = c
+        self.set_point(p)
+
+    def pick(self, origin, direction) -> bool:
+        """Select where a ray (data coordinates) meets the surface; False on a miss."""
+        hit = geometry.ray_hit(
+            self.function, self.axes, self.point, self.box, self.zrange(), origin, direction
+        )
+        if hit is None:
+            return False
+        self.set_plotted(hit[0], hit[1])
+        return True
+
+    def nudge(self, dx: int, dy: int, fine: bool = False) -> None:
+        """Keyboard: move by 1% (fine: 0.1%) of the plotted axes' spans."""
+        step = 0.001 if fine else 0.01
+        p = self.point.copy()
+        for axis, d in zip(self.axes, (dx, dy), strict=False):
+            lo, hi = self.domain[axis]
+            p[axis] += d * step * (hi - lo)
+        self.set_point(p)
+
+    def set_domain(self, axis: int, lo: float, hi: float) -> None:
+        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+            raise ValueError("the domain needs finite bounds with min < max")
+        self.domain[axis] = (float(lo), float(hi))
+        self._invalidate()
+        self.surface_changed.emit()
+        clipped = np.clip(self.point, [d[0] for d in self.domain], [d[1] for d in self.domain])
+        if not np.array_equal(clipped, self.point):
+            self.point = clipped
+        self.point_changed.emit()
+
+    def set_axes(self, a: int, b: int) -> None:
+        n = self.function.dimension
+        if not (0 <= a < n and 0 <= b < n and a != b):
+            raise ValueError("choose two different variables as axes")
+        self.axes = (a, b)
+        self._invalidate()
+        self.surface_changed.emit()
+        self.point_changed.emit()
+
+    def set_resolution(self, n: int) -> None:
+        self.resolution = int(min(max(n, 11), 501))
+        self._invalidate()
+        self.surface_changed.emit()
+
+    def set_zrange(self, zrange: tuple[float, float] | None) -> None:
+        if zrange is not None and not (np.all(np.isfinite(zrange)) and zrange[0] < zrange[1]):
+            raise ValueError("the z-range needs finite bounds with min < max")
+        self.zrange_fixed = None if zrange is None else (float(zrange[0]), float(zrange[1]))
+        self._cache.pop("contours", None)
+        self.surface_changed.emit()
+
+    def set_overlay(self, name: str, on: bool) -> None:
+        if name not in self.overlays:
+            raise KeyError(name)
+        if self.overlays[name] != bool(on):
+            self.overlays[name] = bool(on)
+            self.overlays_changed.emit()
+
+    def set_quadratic_wireframe(self, on: bool) -> None:
+        self.quadratic_wireframe = bool(on)
+        self.overlays_changed.emit()
+
+    def set_epsilon(self, eps) -> None:
+        e = np.array(eps, dtype=np.float64).reshape(-1)
+        if e.shape != self.point.shape or not np.all(np.isfinite(e)):
+            raise ValueError(f"ε needs {self.point.size} finite coordinates")
+        self.epsilon = e
+        self.epsilon_changed.emit()
+
+    def _invalidate(self) -> None:
+        self._cache.clear()
+
+    # answering the views -------------------------------------------------------
+    @property
+    def dimension(self) -> int:
+        return self.function.dimension
+
+    @property
+    def box(self) -> geometry.Box:
+        """The plotted axes' intervals (the first twice for one variable)."""
+        a = self.axes[0]
+        b = self.axes[1] if len(self.axes) > 1 else a
+        return (self.domain[a], self.domain[b])
+
+    def _cached(self, key: str, build):
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    def surface(self) -> geometry.Surface:
+        if len(self.axes) != 2:
+            raise ValueError("a surface needs two plotted variables")
+        return self._cached(
+            "surface",
+            lambda: geometry.surface(
+                self.function, self.axes, self.point, self.box, self.resolution
+            ),
+        )
+
+    def curve(self) -> geometry.Curve:
+        return self._cached(
+            "curve",
+            lambda: geometry.curve(self.function, self.point, self.domain[0], self.resolution),
+        )
+
+    def zrange(self) -> tuple[float, float]:
+        if self.zrange_fixed is not None:
+            return self.zrange_fixed
+        data = self.surface() if len(self.axes) == 2 else self.curve()
+        return data.auto_range
+
+    def clipped(self) -> bool:
+        """Whether some finite values lie outside the z-range (drawn cut off)."""
+        z = self.surface().z if len(self.axes) == 2 else self.curve().ys
+        lo, hi = self.zrange()
+        with np.errstate(invalid="ignore"):
+            return bool(np.any((z < lo) | (z > hi)))
+
+    def contours(self) -> tuple[np.ndarray, np.ndarray]:
+        """(levels, lines as an (k, 2) array with NaN rows between lines)."""
+
+        def build():
+            levels = geometry.contour_levels(self.zrange(), self.contour_count)
+            return levels, geometry.contour_lines(self.surface(), levels)
+
+        return self._cached("contours", build)
+
+    def field(self) -> np.ndarray:
+        return self._cached(
+            "field", lambda: geometry.gradient_field(self.function, self.axes, self.point, self.box)
+        )
+
+    def critical(self) -> list[CriticalPoint]:
+        """Critical points in the domain; for more than two variables, none (see status)."""
+        if self.dimension > 2:
+            return []
+        return self._cached("critical", lambda: critical_points(self.function, self.domain))
+
+    def info(self) -> PointInfo:
+        key = f"info:{self.point.tobytes().hex()}"
+        if self._cache.get("info_key") != key:
+            self._cache["info_key"] = key
+            self._cache["info"] = self._info()
+        return self._cache["info"]
+
+    def _info(self) -> PointInfo:
+        f, p = self.function, self.point
+        value, grad = f.value_and_gradient(*p)
+        hess = f.hessian(*p)
+        finite = np.all(np.isfinite(hess))
+        lam, vec = (
+            np.linalg.eigh(hess)
+            if finite
+            else (np.full(p.size, np.nan), np.full((p.size, p.size), np.nan))
+        )
+        norm = float(np.linalg.norm(grad))
+        if not (np.isfinite(value) and np.isfinite(norm)):
+            kind = "undefined"
+        elif norm <= 1e-8 * max(1.0, abs(float(value))):
+            kind = classify(lam)
+        else:
+            kind = "regular point"
+        return PointInfo(
+            p.copy(),
+            float(value),
+            grad,
+            norm,
+            hess,
+            lam,
+            vec,
+            kind,
+            linear_model(f, p),
+            quadratic_model(f, p),
+        )
+
+    def experiment(self) -> Experiment:
+        info = self.info()
+        eps = self.epsilon
+        q = self.point + eps
+        scales = np.logspace(-4, 0, 25)
+        pts = self.point[:, None] + eps[:, None] * scales[None, :]
+        true = self.function(*pts)
+        lin_err = np.abs(true - info.linear(*pts))
+        quad_err = np.abs(true - info.quadratic(*pts))
+        size = float(np.linalg.norm(eps))
+        return Experiment(
+            eps.copy(),
+            float(self.function(*q)),
+            float(info.linear(*q)),
+            float(info.quadratic(*q)),
+            scales * size,
+            lin_err,
+            quad_err,
+        )
+
+    def tangent_patch(self) -> np.ndarray:
+        return geometry.model_patch(
+            self.info().linear, self.axes, self.point, self.box, PATCH_HALF, 2
+        )
+
+    def quadratic_patch(self, n: int = 21) -> np.ndarray:
+        return geometry.model_patch(
+            self.info().quadratic, self.axes, self.point, self.box, PATCH_HALF, n
+        )
+
+    def arrows(self) -> dict[str, np.ndarray]:
+        """Gradient and steepest-descent directions in the plotted plane, as vectors
+        a fixed fraction of the plotted span long (the inspector gives |∇f|)."""
+        g = self.info().gradient[list(self.axes)]
+        norm = float(np.linalg.norm(g))
+        if not np.isfinite(norm) or norm == 0:
+            return {}
+        span = min(hi - lo for lo, hi in self.box)
+        v = g / norm * 0.2 * span
+        return {"gradient": v, "descent": -v}
+
+    def curve_models(self, n: int = 101) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One variable: xs over a window around the point, tangent line, parabola."""
+        info = self.info()
+        lo, hi = self.domain[0]
+        half = 0.25 * (hi - lo)
+        xs = np.linspace(self.point[0] - half, self.point[0] + half, n)
+        args = geometry.slice_args(self.dimension, (0,), self.point, (xs,))
+        return xs, np.asarray(info.linear(*args)), np.asarray(info.quadratic(*args))
+
+    # persistence ---------------------------------------------------------------
+    def to_dict(self) -> dict:
+        return {
+            "schema": SCHEMA,
+            "text": self.text,
+            "preset": self.preset,
+            "domain": [list(d) for d in self.domain],
+            "point": self.point.tolist(),
+            "axes": list(self.axes),
+            "overlays": dict(self.overlays),
+            "quadratic_wireframe": self.quadratic_wireframe,
+            "resolution": self.resolution,
+            "zrange": list(self.zrange_fixed) if self.zrange_fixed else None,
+            "epsilon": self.epsilon.tolist(),
+        }
+
+    def from_dict(self, data: dict) -> None:
+        """Restore a saved state; a broken one raises ValueError and changes nothing."""
+        try:
+            if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+                raise ValueError("not a session of a known version")
+            f = parse(str(data["text"]))
+            n = f.dimension
+            domain = [(float(a), float(b)) for a, b in data["domain"]]
+            point = np.array(data["point"], dtype=np.float64)
+            eps = np.array(data.get("epsilon", [0.01] * n), dtype=np.float64)
+            axes = tuple(int(a) for a in data.get("axes", (0, 1)[: min(n, 2)]))
+            overlays = {
+                k: bool(v) for k, v in data.get("overlays", {}).items() if k in self.overlays
+            }
+            zr = data.get("zrange")
+            zrange = (float(zr[0]), float(zr[1])) if zr else None
+            resolution = int(data.get("resolution", self.resolution))
+            ok = (
+                len(domain) == n
+                and point.shape == (n,)
+                and eps.shape == (n,)
+                and all(np.isfinite(d).all() and d[0] < d[1] for d in domain)
+                and np.all(np.isfinite(point))
+                and len(axes) == min(n, 2)
+                and len(set(axes)) == len(axes)
+                and all(0 <= a < n for a in axes)
+                and (zrange is None or (np.isfinite(zrange).all() and zrange[0] < zrange[1]))
+            )
+            if not ok:
+                raise ValueError("inconsistent values")
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise ValueError(f"cannot restore the session: {exc}") from None
+        self._apply(str(data["text"]), f, domain, point)
+        self.axes = axes
+        self.epsilon = eps
+        self.overlays.update(overlays)
+        self.quadratic_wireframe = bool(data.get("quadratic_wireframe", False))
+        self.resolution = min(max(resolution, 11), 501)
+        self.zrange_fixed = zrange
+        self.preset = data.get("preset") if isinstance(data.get("preset"), str) else None
+        self._emit_all()
+        self.overlays_changed.emit()

@@ -1,0 +1,55 @@
+"""Starting the window: a display check, the OpenGL platform, the error handler."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+NO_DISPLAY = (
+    "explorer: no display found (DISPLAY and WAYLAND_DISPLAY are unset). "
+    "On a machine without a screen run it under Xvfb: xvfb-run -a python -m explorer"
+)
+
+
+def display_available() -> bool:
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def make_app(argv: list[str]):
+    """The QApplication, with PyOpenGL told which platform Qt's context uses."""
+    from PyQt6 import QtWidgets
+
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(["explorer", *argv])
+    app.setApplicationName("Multivariable Calculus Explorer")
+    app.setOrganizationName("calculus-explorer")
+    # PyOpenGL picks EGL under Wayland; a mismatch with Qt's GLX context draws nothing.
+    if "PYOPENGL_PLATFORM" not in os.environ:
+        os.environ["PYOPENGL_PLATFORM"] = "egl" if app.platformName() == "wayland" else "glx"
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=True, foreground="k")
+    return app
+
+
+def run_gui(argv: list[str]) -> int:
+    """``python -m explorer [EXPRESSION]``: the window, optionally with a function."""
+    if not display_available():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
+    app = make_app(argv)
+    from PyQt6 import QtCore
+
+    from . import errors
+    from .main_window import MainWindow
+
+    errors.install()
+    window = MainWindow(QtCore.QSettings())
+    if argv:
+        problem = window.session.set_text(" ".join(argv))
+        if problem is not None:
+            window.function_panel.editor.setText(" ".join(argv))
+            window.function_panel.show_error(" ".join(argv), problem)
+    window.show()
+    return app.exec()

@@ -1,0 +1,107 @@
+"""OpenGL items pyqtgraph lacks: a grid surface whose normals we supply, and a
+two-sided lighting shader for it.
+
+pyqtgraph's `MeshData.vertexNormals` loops in Python per vertex (~0.2 s at
+201×201); a graph z = f(x, y) has the normal (−f_x, −f_y, 1), which the engine
+computes anyway, so the surface takes its normals from the gradient.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pyqtgraph.opengl import GLMeshItem, shaders
+from pyqtgraph.opengl.items.GLMeshItem import DirtyFlag
+
+# Lit from the viewer's side whichever way a face points (the underside of a
+# surface is shown too), with a soft specular highlight.
+SURFACE_SHADER = shaders.ShaderProgram(
+    "explorer_surface",
+    [
+        shaders.VertexShader("""
+        uniform mat4 u_mvp;
+        uniform mat3 u_normal;
+        attribute vec4 a_position;
+        attribute vec3 a_normal;
+        attribute vec4 a_color;
+        varying vec4 v_color;
+        varying vec3 v_normal;
+        void main() {
+            v_normal = normalize(u_normal * a_normal);
+            v_color = a_color;
+            gl_Position = u_mvp * a_position;
+        }
+    """),
+        shaders.FragmentShader("""
+        #ifdef GL_ES
+        precision mediump float;
+        #endif
+        varying vec4 v_color;
+        varying vec3 v_normal;
+        void main() {
+            vec3 n = normalize(v_normal);
+            vec3 light = normalize(vec3(0.4, 0.5, 1.0));
+            float diffuse = abs(dot(n, light));
+            float spec = pow(max(abs(n.z), 0.0), 24.0) * 0.12;
+            vec3 rgb = v_color.rgb * (0.38 + 0.62 * diffuse) + vec3(spec);
+            gl_FragColor = vec4(rgb, v_color.a);
+        }
+    """),
+    ],
+)
+
+
+def grid_faces(nx: int, ny: int) -> np.ndarray:
+    """Two triangles per grid cell, vertex index i*ny + j, shape (2(nx−1)(ny−1), 3)."""
+    idx = np.arange(nx * ny, dtype=np.uint32).reshape(nx, ny)
+    a, b = idx[:-1, :-1].ravel(), idx[1:, :-1].ravel()
+    c, d = idx[1:, 1:].ravel(), idx[:-1, 1:].ravel()
+    return np.concatenate([np.stack([a, b, c], 1), np.stack([a, c, d], 1)])
+
+
+class GLGraphSurface(GLMeshItem):
+    """A surface over a grid with vertex normals and colours supplied by the caller.
+
+    Only what changed is uploaded; the full face list is cached per grid size,
+    and faces touching a hidden vertex (undefined or outside the z-range) are
+    dropped, which leaves clean holes.
+    """
+
+    def __init__(self, **kwds) -> None:
+        kwds.setdefault("glOptions", "opaque")
+        super().__init__(smooth=True, computeNormals=False, shader=SURFACE_SHADER, **kwds)
+        self._pending = DirtyFlag(0)
+        self._faces_for: tuple[int, int] | None = None
+        self._all_faces = np.empty((0, 3), np.uint32)
+
+    def set_grid(
+        self,
+        xs: np.ndarray,
+        ys: np.ndarray,
+        z: np.ndarray,
+        normals: np.ndarray,
+        colors: np.ndarray,
+        visible: np.ndarray,
+    ) -> None:
+        nx, ny = z.shape
+        if self._faces_for != (nx, ny):
+            self._all_faces = grid_faces(nx, ny)
+            self._faces_for = (nx, ny)
+        verts = np.empty((nx, ny, 3), dtype=np.float32)
+        verts[..., 0] = xs[:, None]
+        verts[..., 1] = ys[None, :]
+        verts[..., 2] = np.where(visible, z, 0.0)
+        keep = visible.ravel()[self._all_faces].all(axis=1)
+        self.vertexes = verts.reshape(-1, 3)
+        self.normals = np.ascontiguousarray(normals.reshape(-1, 3), dtype=np.float32)
+        self.colors = np.ascontiguousarray(colors.reshape(-1, 4), dtype=np.float32)
+        self.faces = np.ascontiguousarray(self._all_faces[keep])
+        self._pending = DirtyFlag.POSITION | DirtyFlag.NORMAL | DirtyFlag.COLOR | DirtyFlag.FACES
+        self.update()
+
+    @property
+    def face_count(self) -> int:
+        return 0 if self.faces is None else len(self.faces)
+
+    def parseMeshData(self) -> DirtyFlag:  # noqa: N802 (pyqtgraph's name)
+        pending, self._pending = self._pending, DirtyFlag(0)
+        return pending

@@ -1,0 +1,367 @@
+"""The 3D view: the surface with its overlays, in a box scaled to a unit cube.
+
+Every item lives in data coordinates under one root item whose transform maps
+the plotted box (x, y and the z-range) to the cube; arrows, whose heads must
+not be stretched, are placed in cube coordinates. One adapter per visual: it
+creates its item once, listens to the session fields it draws, and redraws
+only when they change.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph.opengl as gl
+from PyQt6 import QtCore, QtGui
+
+from explorer.session.model import Session
+
+from . import style
+from .gl_items import GLGraphSurface
+
+HALF_Z = 0.7  # the cube is [-1, 1] × [-1, 1] × [-HALF_Z, HALF_Z]
+DISTANCE = 3.3  # the default camera distance
+
+
+class SurfaceView(gl.GLViewWidget):
+    """The surface; a click (not a drag) selects the point where the ray meets it."""
+
+    def __init__(self, session: Session, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setBackgroundColor(style.BACKGROUND)
+        self.setCameraPosition(distance=DISTANCE, elevation=26, azimuth=-62)
+        self.setMinimumSize(200, 200)
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+        self.setToolTip(
+            "Drag to rotate, wheel to zoom, click to select a point;\n"
+            "arrow keys move the point, Ctrl+arrows rotate"
+        )
+        self.root = gl.GLGraphicsItem.GLGraphicsItem()
+        self.addItem(self.root)
+        box = gl.GLBoxItem(size=QtGui.QVector3D(2, 2, 2 * HALF_Z), color=(90, 90, 90, 160))
+        box.translate(-1, -1, -HALF_Z)
+        self.addItem(box)
+        self.labels = {name: gl.GLTextItem(color=(40, 40, 40, 255)) for name in ("x", "y", "z")}
+        for item in self.labels.values():
+            self.addItem(item)
+        self.adapters = [
+            SurfaceAdapter(self),
+            TangentAdapter(self),
+            QuadraticAdapter(self),
+            PointAdapter(self),
+            ArrowAdapter(self, "gradient", style.GRADIENT),
+            ArrowAdapter(self, "descent", style.DESCENT),
+            CriticalAdapter(self),
+        ]
+        session.surface_changed.connect(self._on_surface_changed)
+        self._press: QtCore.QPointF | None = None
+        self._on_surface_changed()
+
+    # data <-> cube ---------------------------------------------------------------
+    def data_transform(self) -> QtGui.QMatrix4x4:
+        (x0, x1), (y0, y1) = self.session.box
+        z0, z1 = self.session.zrange()
+        m = QtGui.QMatrix4x4()
+        m.translate(-1.0, -1.0, -HALF_Z)
+        m.scale(2.0 / (x1 - x0), 2.0 / (y1 - y0), 2 * HALF_Z / (z1 - z0))
+        m.translate(-x0, -y0, -z0)
+        return m
+
+    def to_cube(self, points: np.ndarray) -> np.ndarray:
+        (x0, x1), (y0, y1) = self.session.box
+        z0, z1 = self.session.zrange()
+        lo = np.array([x0, y0, z0])
+        scale = np.array([2 / (x1 - x0), 2 / (y1 - y0), 2 * HALF_Z / (z1 - z0)])
+        return (np.asarray(points) - lo) * scale - np.array([1.0, 1.0, HALF_Z])
+
+    def _on_surface_changed(self) -> None:
+        if len(self.session.axes) != 2:
+            return
+        self.root.setTransform(self.data_transform())
+        s = self.session
+        names = [s.function.variables[a] for a in s.axes]
+        (x0, x1), (y0, y1) = s.box
+        z0, z1 = s.zrange()
+        self.labels["x"].setData(pos=(1.12, -1.0, -HALF_Z), text=f"{names[0]} [{x0:g}, {x1:g}]")
+        self.labels["y"].setData(pos=(-1.0, 1.12, -HALF_Z), text=f"{names[1]} [{y0:g}, {y1:g}]")
+        self.labels["z"].setData(
+            pos=(-1.0, -1.0, HALF_Z + 0.08), text=f"{s.function.output_name} [{z0:.3g}, {z1:.3g}]"
+        )
+
+    # picking ---------------------------------------------------------------------
+    def ray_at(self, pos: QtCore.QPointF) -> tuple[np.ndarray, np.ndarray]:
+        """The ray under a widget position, in data coordinates (origin, direction)."""
+        x0, y0, w, h = self.getViewport()
+        m = self.projectionMatrix((x0, y0, w, h), (x0, y0, w, h)) * self.viewMatrix()
+        m = self.data_transform().inverted()[0] * m.inverted()[0]
+        ndc_x = 2.0 * pos.x() / w - 1.0
+        ndc_y = 1.0 - 2.0 * pos.y() / h
+        near = m.map(QtGui.QVector4D(ndc_x, ndc_y, -1.0, 1.0))
+        far = m.map(QtGui.QVector4D(ndc_x, ndc_y, 1.0, 1.0))
+        a = np.array([near.x(), near.y(), near.z()]) / near.w()
+        b = np.array([far.x(), far.y(), far.z()]) / far.w()
+        return a, b - a
+
+    def click(self, pos: QtCore.QPointF) -> bool:
+        return self.session.pick(*self.ray_at(pos))
+
+    def mousePressEvent(self, ev) -> None:  # noqa: N802
+        self._press = ev.position()
+        super().mousePressEvent(ev)
+
+    def mouseReleaseEvent(self, ev) -> None:  # noqa: N802
+        press, self._press = self._press, None
+        if (
+            press is not None
+            and ev.button() == QtCore.Qt.MouseButton.LeftButton
+            and (ev.position() - press).manhattanLength() <= 3
+        ):
+            self.click(ev.position())
+        super().mouseReleaseEvent(ev)
+
+    def keyPressEvent(self, ev) -> None:  # noqa: N802
+        moves = {
+            QtCore.Qt.Key.Key_Left: (-1, 0),
+            QtCore.Qt.Key.Key_Right: (1, 0),
+            QtCore.Qt.Key.Key_Up: (0, 1),
+            QtCore.Qt.Key.Key_Down: (0, -1),
+        }
+        mods = ev.modifiers()
+        if ev.key() in moves and not mods & QtCore.Qt.KeyboardModifier.ControlModifier:
+            self.session.nudge(
+                *moves[ev.key()], fine=bool(mods & QtCore.Qt.KeyboardModifier.ShiftModifier)
+            )
+            ev.accept()
+            return
+        super().keyPressEvent(ev)
+
+    def close_adapters(self) -> None:
+        for adapter in self.adapters:
+            adapter.close()
+        self.session.surface_changed.disconnect(self._on_surface_changed)
+
+
+class Adapter:
+    """One visual, bound to the session signals that change it."""
+
+    signals: tuple[str, ...] = ()
+
+    def __init__(self, view: SurfaceView) -> None:
+        self.view = view
+        self.session = view.session
+        self._connections = [(getattr(self.session, s), self._on_changed) for s in self.signals]
+        for signal, slot in self._connections:
+            signal.connect(slot)
+
+    def _on_changed(self) -> None:
+        if len(self.session.axes) == 2:
+            self.redraw()
+
+    def redraw(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        for signal, slot in self._connections:
+            signal.disconnect(slot)
+
+
+class SurfaceAdapter(Adapter):
+    signals = ("surface_changed",)
+
+    def __init__(self, view: SurfaceView) -> None:
+        self.item = GLGraphSurface()
+        self.item.setParentItem(view.root)
+        super().__init__(view)
+        self._on_changed()
+
+    def redraw(self) -> None:
+        s = self.session.surface()
+        zr = self.session.zrange()
+        with np.errstate(invalid="ignore"):
+            visible = np.isfinite(s.z) & (s.z >= zr[0]) & (s.z <= zr[1])
+        self.item.set_grid(s.xs, s.ys, s.z, s.normals, style.surface_colors(s.z, zr), visible)
+
+
+class TangentAdapter(Adapter):
+    signals = ("surface_changed", "point_changed", "overlays_changed")
+
+    def __init__(self, view: SurfaceView) -> None:
+        faces = np.array([[0, 1, 3], [0, 3, 2]], dtype=np.uint32)
+        self.item = gl.GLMeshItem(
+            vertexes=np.zeros((4, 3)),
+            faces=faces,
+            color=style.rgba(style.TANGENT, 0.55),
+            smooth=False,
+            glOptions="translucent",
+            drawEdges=False,
+        )
+        self.outline = gl.GLLinePlotItem(
+            color=style.rgba(style.TANGENT), width=2.0, antialias=True, glOptions="translucent"
+        )
+        for item in (self.item, self.outline):
+            item.setParentItem(view.root)
+            item.setDepthValue(10)
+        super().__init__(view)
+        self._on_changed()
+
+    def redraw(self) -> None:
+        on = self.session.overlays["tangent"]
+        self.item.setVisible(on)
+        self.outline.setVisible(on)
+        if not on:
+            return
+        v = self.session.tangent_patch().reshape(-1, 3)
+        if not np.all(np.isfinite(v)):
+            self.item.setVisible(False)
+            self.outline.setVisible(False)
+            return
+        self.item.setMeshData(vertexes=v, faces=np.array([[0, 1, 3], [0, 3, 2]], np.uint32))
+        self.outline.setData(pos=v[[0, 1, 3, 2, 0]])
+
+
+class QuadraticAdapter(Adapter):
+    signals = ("surface_changed", "point_changed", "overlays_changed")
+    N = 21
+
+    def __init__(self, view: SurfaceView) -> None:
+        from .gl_items import grid_faces
+
+        self.faces = grid_faces(self.N, self.N)
+        self.mesh = gl.GLMeshItem(
+            vertexes=np.zeros((self.N * self.N, 3)),
+            faces=self.faces,
+            color=style.rgba(style.QUADRATIC, 0.45),
+            smooth=False,
+            glOptions="translucent",
+        )
+        self.wire = gl.GLLinePlotItem(
+            color=style.rgba(style.QUADRATIC),
+            width=1.5,
+            mode="lines",
+            antialias=True,
+            glOptions="translucent",
+        )
+        for item in (self.mesh, self.wire):
+            item.setParentItem(view.root)
+            item.setDepthValue(11)
+        super().__init__(view)
+        self._on_changed()
+
+    def redraw(self) -> None:
+        s = self.session
+        on = s.overlays["quadratic"]
+        v = s.quadratic_patch(self.N) if on else None
+        zr = s.zrange()
+        if v is not None:
+            # the parabola leaves the box quickly: clip it to the z-range like the surface
+            v = v.copy()
+            v[..., 2] = np.clip(v[..., 2], *zr)
+        ok = v is not None and bool(np.all(np.isfinite(v)))
+        self.mesh.setVisible(ok and not s.quadratic_wireframe)
+        self.wire.setVisible(ok and s.quadratic_wireframe)
+        if not ok:
+            return
+        if s.quadratic_wireframe:
+            rows = np.stack([v[:, :-1], v[:, 1:]], axis=2).reshape(-1, 3)
+            cols = np.stack([v[:-1, :], v[1:, :]], axis=2).reshape(-1, 3)
+            self.wire.setData(pos=np.concatenate([rows, cols]))
+        else:
+            self.mesh.setMeshData(vertexes=v.reshape(-1, 3), faces=self.faces)
+
+
+class PointAdapter(Adapter):
+    signals = ("surface_changed", "point_changed")
+
+    def __init__(self, view: SurfaceView) -> None:
+        self.item = gl.GLScatterPlotItem(size=12, color=style.rgba(style.POINT), pxMode=True)
+        self.item.setGLOptions("translucent")
+        self.item.setParentItem(view.root)
+        self.item.setDepthValue(20)
+        super().__init__(view)
+        self._on_changed()
+
+    def redraw(self) -> None:
+        s = self.session
+        info = s.info()
+        a, b = s.axes
+        ok = np.isfinite(info.value)
+        self.item.setVisible(bool(ok))
+        if ok:
+            z = float(np.clip(info.value, *s.zrange()))
+            self.item.setData(pos=np.array([[s.point[a], s.point[b], z]]))
+
+
+class ArrowAdapter(Adapter):
+    """An arrow along the tangent plane: up the slope for the gradient, down for descent."""
+
+    signals = ("surface_changed", "point_changed", "overlays_changed")
+
+    def __init__(self, view: SurfaceView, name: str, color) -> None:
+        self.name = name
+        self.shaft = gl.GLLinePlotItem(color=style.rgba(color), width=4.0, antialias=True)
+        cone = gl.MeshData.cylinder(rows=1, cols=16, radius=[0.045, 0.0], length=0.14)
+        self.head = gl.GLMeshItem(
+            meshdata=cone, color=style.rgba(color), smooth=False, shader=None, glOptions="opaque"
+        )
+        for item in (self.shaft, self.head):
+            view.addItem(item)
+            item.setDepthValue(21)
+        super().__init__(view)
+        self._on_changed()
+
+    def redraw(self) -> None:
+        s = self.session
+        vec = s.arrows().get(self.name) if s.overlays[self.name] else None
+        info = s.info()
+        show = vec is not None and bool(np.isfinite(info.value))
+        self.shaft.setVisible(show)
+        self.head.setVisible(show)
+        if not show:
+            return
+        a, b = s.axes
+        g = info.gradient[[a, b]]
+        start = np.array([s.point[a], s.point[b], info.value])
+        end = start + np.array([vec[0], vec[1], g @ vec])  # along the tangent plane
+        p0, p1 = self.view.to_cube(np.array([start, end]))
+        direction = p1 - p0
+        length = float(np.linalg.norm(direction))
+        if length == 0:
+            self.shaft.setVisible(False)
+            self.head.setVisible(False)
+            return
+        u = direction / length
+        base = p1 - 0.14 * u
+        self.shaft.setData(pos=np.array([p0, base]))
+        m = QtGui.QMatrix4x4()
+        m.translate(*base)
+        axis = np.cross([0.0, 0.0, 1.0], u)
+        angle = np.degrees(np.arccos(np.clip(u[2], -1.0, 1.0)))
+        if np.linalg.norm(axis) > 1e-9:
+            m.rotate(float(angle), *axis)
+        elif u[2] < 0:
+            m.rotate(180.0, 1.0, 0.0, 0.0)
+        self.head.setTransform(m)
+
+
+class CriticalAdapter(Adapter):
+    signals = ("surface_changed", "overlays_changed")
+
+    def __init__(self, view: SurfaceView) -> None:
+        self.item = gl.GLScatterPlotItem(size=11, pxMode=True)
+        self.item.setGLOptions("translucent")
+        self.item.setParentItem(view.root)
+        self.item.setDepthValue(19)
+        super().__init__(view)
+        self._on_changed()
+
+    def redraw(self) -> None:
+        s = self.session
+        found = s.critical() if s.overlays["critical"] else []
+        zr = s.zrange()
+        found = [c for c in found if zr[0] <= c.value <= zr[1]]
+        self.item.setVisible(bool(found))
+        if found:
+            a, b = s.axes
+            pos = np.array([[c.point[a], c.point[b], c.value] for c in found])
+            colors = np.array([style.rgba(style.CRITICAL[c.kind]) for c in found])
+            self.item.setData(pos=pos, color=colors)

@@ -1,0 +1,296 @@
+"""The main window: wiring only. The views and panels observe the session; the
+actions of `actions.ACTIONS` become menus and a toolbar."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PyQt6 import QtCore, QtGui, QtWidgets
+
+from explorer import __version__
+from explorer.session.model import OVERLAYS, Session
+
+from .actions import ACTIONS
+from .gl_surface_view import DISTANCE, SurfaceView
+from .qt_function_panel import FunctionPanel
+from .qt_inspector import InspectorPanel
+from .qt_map_view import CurveView, MapView
+
+SETTINGS_KEYS = ("geometry", "state", "session")
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    def __init__(self, settings: QtCore.QSettings | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.session = Session(self)
+        self.setWindowTitle("Multivariable Calculus Explorer")
+        self.resize(1400, 860)
+
+        self.surface_view = SurfaceView(self.session)
+        self.map_view = MapView(self.session)
+        self.curve_view = CurveView(self.session)
+        self.splitter = QtWidgets.QSplitter()
+        self.splitter.addWidget(self.surface_view)
+        self.splitter.addWidget(self.map_view)
+        self.splitter.setStretchFactor(0, 11)
+        self.splitter.setStretchFactor(1, 9)
+        self.stack = QtWidgets.QStackedWidget()
+        self.stack.addWidget(self.splitter)
+        self.stack.addWidget(self.curve_view)
+        self.setCentralWidget(self.stack)
+
+        self.function_panel = FunctionPanel(self.session)
+        self.inspector = InspectorPanel(self.session)
+        self.docks = {}
+        for name, title, widget, area in (
+            (
+                "function",
+                "Function",
+                self.function_panel,
+                QtCore.Qt.DockWidgetArea.LeftDockWidgetArea,
+            ),
+            (
+                "inspector",
+                "Inspector",
+                self.inspector,
+                QtCore.Qt.DockWidgetArea.RightDockWidgetArea,
+            ),
+        ):
+            dock = QtWidgets.QDockWidget(title, self)
+            dock.setObjectName(f"dock_{name}")
+            scroll = QtWidgets.QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroll.setMinimumWidth(300)
+            scroll.setWidget(widget)
+            dock.setWidget(scroll)
+            self.addDockWidget(area, dock)
+            self.docks[name] = dock
+
+        self.actions_by_name = self._build_actions()
+        self.status_point = QtWidgets.QLabel()
+        self.statusBar().addPermanentWidget(self.status_point)
+
+        s = self.session
+        s.function_changed.connect(self._on_function_changed)
+        s.point_changed.connect(self._on_point_changed)
+        s.overlays_changed.connect(self._on_overlays_changed)
+        self._on_function_changed()
+        self._on_overlays_changed()
+        self.restore()
+
+    # actions -----------------------------------------------------------------
+    def _build_actions(self) -> dict[str, QtGui.QAction]:
+        handlers = {
+            "open": self.open_session,
+            "save": self.save_session,
+            "export_surface": lambda: self.export_png("surface"),
+            "export_map": lambda: self.export_png("map"),
+            "export_code": self.export_code,
+            "quit": self.close,
+            "reset_camera": self.reset_camera,
+            "about": self.about,
+        }
+        actions: dict[str, QtGui.QAction] = {}
+        for spec in ACTIONS:
+            action = QtGui.QAction(spec.text, self)
+            action.setObjectName(f"action_{spec.name}")
+            if spec.shortcut is not None:
+                action.setShortcut(QtGui.QKeySequence(spec.shortcut))
+            action.setToolTip(
+                f"{spec.tip} ({action.shortcut().toString()})" if spec.shortcut else spec.tip
+            )
+            action.setStatusTip(spec.tip)
+            if spec.overlay:
+                action.setCheckable(True)
+                action.toggled.connect(
+                    lambda on, name=spec.overlay: self.session.set_overlay(name, on)
+                )
+            elif spec.name == "wireframe":
+                action.setCheckable(True)
+                action.toggled.connect(self.session.set_quadratic_wireframe)
+            else:
+                action.triggered.connect(handlers[spec.name])
+            actions[spec.name] = action
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        for name in (
+            "open",
+            "save",
+            None,
+            "export_surface",
+            "export_map",
+            "export_code",
+            None,
+            "quit",
+        ):
+            file_menu.addSeparator() if name is None else file_menu.addAction(actions[name])
+        view_menu = menu.addMenu("&View")
+        for name in (*OVERLAYS, None, "wireframe", "reset_camera"):
+            view_menu.addSeparator() if name is None else view_menu.addAction(actions[name])
+        view_menu.addSeparator()
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+        menu.addMenu("&Help").addAction(actions["about"])
+        toolbar = self.addToolBar("Overlays")
+        toolbar.setObjectName("toolbar_overlays")
+        for name in OVERLAYS:
+            toolbar.addAction(actions[name])
+        toolbar.addAction(actions["wireframe"])
+        return actions
+
+    # model -> window ----------------------------------------------------------
+    def _on_function_changed(self) -> None:
+        one = self.session.dimension == 1
+        self.stack.setCurrentWidget(self.curve_view if one else self.splitter)
+        for name in ("field", "eigen", "gradient", "descent"):
+            self.actions_by_name[name].setEnabled(not one)
+        self.actions_by_name["critical"].setEnabled(self.session.dimension <= 2)
+        self.actions_by_name["export_surface"].setEnabled(not one)
+        self._on_point_changed()
+
+    def _on_overlays_changed(self) -> None:
+        for name, on in self.session.overlays.items():
+            action = self.actions_by_name[name]
+            if action.isChecked() != on:
+                with QtCore.QSignalBlocker(action):
+                    action.setChecked(on)
+        wire = self.actions_by_name["wireframe"]
+        with QtCore.QSignalBlocker(wire):
+            wire.setChecked(self.session.quadratic_wireframe)
+        if self.session.overlays["critical"] and self.session.dimension > 2:
+            self.statusBar().showMessage(
+                "Critical points are shown for functions of one or two variables", 5000
+            )
+
+    def _on_point_changed(self) -> None:
+        s = self.session
+        info = s.info()
+        coords = ", ".join(
+            f"{v}={x:.4g}" for v, x in zip(s.function.variables, s.point, strict=True)
+        )
+        self.status_point.setText(
+            f"{coords}   {s.function.output_name}={info.value:.6g}   "
+            f"|∇{s.function.output_name}|={info.gradient_norm:.4g}"
+        )
+
+    # commands ----------------------------------------------------------------
+    def reset_camera(self) -> None:
+        self.surface_view.setCameraPosition(distance=DISTANCE, elevation=26, azimuth=-62)
+
+    def grab_view(self, which: str) -> QtGui.QImage:
+        if which == "surface":
+            return self.surface_view.grabFramebuffer()
+        widget = self.curve_view if self.session.dimension == 1 else self.map_view
+        return widget.grab().toImage()
+
+    def export_png(self, which: str, path: str | None = None) -> bool:
+        if path is None:
+            path, _ = QtWidgets.QFileDialog.getSaveFileName(
+                self, "Export as PNG", f"{which}.png", "PNG images (*.png)"
+            )
+            if not path:
+                return False
+        if not self.grab_view(which).save(path, "PNG"):
+            self.warn(f"Could not write {path}.")
+            return False
+        self.statusBar().showMessage(f"Saved {path}", 4000)
+        return True
+
+    def export_code(self, path: str | None = None) -> bool:
+        if path is None:
+            path, _ = QtWidgets.QFileDialog.getSaveFileName(
+                self, "Export function as Python", "function.py", "Python (*.py)"
+            )
+            if not path:
+                return False
+        try:
+            Path(path).write_text(self.session.function.source())
+        except OSError as exc:
+            self.warn(f"Could not write {path}: {exc.strerror}.")
+            return False
+        self.statusBar().showMessage(f"Saved {path}", 4000)
+        return True
+
+    def save_session(self, path: str | None = None) -> bool:
+        if path is None:
+            path, _ = QtWidgets.QFileDialog.getSaveFileName(
+                self, "Save session", "session.json", "Sessions (*.json)"
+            )
+            if not path:
+                return False
+        try:
+            Path(path).write_text(json.dumps(self.session.to_dict(), indent=2))
+        except OSError as exc:
+            self.warn(f"Could not write {path}: {exc.strerror}.")
+            return False
+        self.statusBar().showMessage(f"Saved {path}", 4000)
+        return True
+
+    def open_session(self, path: str | None = None) -> bool:
+        if path is None:
+            path, _ = QtWidgets.QFileDialog.getOpenFileName(
+                self, "Open session", "", "Sessions (*.json);;All files (*)"
+            )
+            if not path:
+                return False
+        try:
+            data = json.loads(Path(path).read_text())
+            self.session.from_dict(data)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
+            self.warn(f"Could not open {Path(path).name}: {exc}\n\nNothing was changed.")
+            return False
+        self.statusBar().showMessage(f"Opened {path}", 4000)
+        return True
+
+    def warn(self, text: str) -> None:
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Warning,
+            "Explorer",
+            text,
+            QtWidgets.QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("warning")
+        box.open()
+        self.statusBar().showMessage(text.split("\n")[0], 8000)
+
+    def about(self) -> None:
+        QtWidgets.QMessageBox.about(
+            self,
+            "About the explorer",
+            f"<b>Multivariable Calculus Explorer</b> {__version__}<p>Surfaces, tangent planes, "
+            "Taylor models, critical points and gradients for section 18.4 of "
+            "<i>Dive into Deep Learning</i>.</p><p>Every number comes from one numpy engine "
+            "with exact first and second derivatives.</p>",
+        )
+
+    # settings ----------------------------------------------------------------
+    def restore(self) -> None:
+        if self.settings is None:
+            return
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QtCore.QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.value("state")
+        if isinstance(state, QtCore.QByteArray):
+            self.restoreState(state)
+        saved = self.settings.value("session")
+        if isinstance(saved, str):
+            try:
+                self.session.from_dict(json.loads(saved))
+            except (json.JSONDecodeError, ValueError):
+                self.statusBar().showMessage("The last session could not be restored", 5000)
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
+        if self.settings is not None:
+            self.settings.setValue("geometry", self.saveGeometry())
+            self.settings.setValue("state", self.saveState())
+            self.settings.setValue("session", json.dumps(self.session.to_dict()))
+            self.settings.sync()
+        self.surface_view.close_adapters()
+        self.map_view.close_adapters()
+        self.curve_view.close_adapters()
+        super().closeEvent(event)

@@ -1,0 +1,38 @@
+"""Colours and the colour map shared by every view, so an overlay reads the same
+in 3D, on the map and in the inspector."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+TANGENT = (255, 165, 0)
+QUADRATIC = (150, 70, 220)
+GRADIENT = (215, 25, 55)
+DESCENT = (25, 95, 225)
+POINT = (20, 20, 20)
+EIGEN_POS = (0, 150, 110)
+EIGEN_NEG = (200, 90, 0)
+CRITICAL = {
+    "minimum": (0, 170, 70),
+    "maximum": (220, 40, 40),
+    "saddle": (240, 150, 0),
+    "degenerate": (120, 120, 120),
+}
+CONTOUR = (30, 30, 30, 150)
+BACKGROUND = (250, 250, 252)
+
+COLORMAP = pg.colormap.get("viridis")
+
+
+def rgba(color: tuple[int, ...], alpha: float = 1.0) -> tuple[float, float, float, float]:
+    """0–255 RGB to the 0–1 RGBA tuples the GL items take."""
+    r, g, b = color[:3]
+    return (r / 255, g / 255, b / 255, alpha)
+
+
+def surface_colors(z: np.ndarray, zrange: tuple[float, float]) -> np.ndarray:
+    """(…, 4) float colours of the colour map over the z-range."""
+    lo, hi = zrange
+    t = np.clip((np.nan_to_num(z, nan=lo) - lo) / (hi - lo), 0.0, 1.0)
+    return COLORMAP.map(t.ravel(), mode="float").reshape(*z.shape, 4)
