@@ -17,10 +17,19 @@ def display_available() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def share_gl_contexts() -> None:
+    """Shader programs are compiled once and reused by every GL view: their contexts
+    must share resources (set before the QApplication exists)."""
+    from PyQt6 import QtCore
+
+    QtCore.QCoreApplication.setAttribute(QtCore.Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+
+
 def make_app(argv: list[str]):
     """The QApplication, with PyOpenGL told which platform Qt's context uses."""
     from PyQt6 import QtWidgets
 
+    share_gl_contexts()
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(["explorer", *argv])
     app.setApplicationName("Multivariable Calculus Explorer")
     app.setOrganizationName("calculus-explorer")

@@ -237,7 +237,7 @@ class FunctionPanel(QtWidgets.QWidget):
             self.clear_error()
 
     def _on_text_edited(self, text: str) -> None:
-        if text == self.session.text:
+        if text.split() == self.session.text.split():  # only spacing changed
             self.clear_error()
             return
         problem = self.session.set_text(text)

@@ -1,0 +1,69 @@
+"""The real window on a real X server (pytest-xvfb) with real OpenGL (Mesa)."""
+
+import numpy as np
+import pytest
+from PyQt6 import QtCore, QtGui, QtWidgets
+
+from explorer.ui.app import make_app, share_gl_contexts
+
+
+def pytest_configure(config):
+    share_gl_contexts()  # before pytest-qt creates the QApplication
+
+
+@pytest.fixture(scope="session")
+def qapp_args():
+    return ["explorer-tests"]
+
+
+@pytest.fixture
+def window(qapp, qtbot):
+    make_app([])  # the app's own configuration (OpenGL platform, pyqtgraph options)
+    from explorer.ui.main_window import MainWindow
+
+    before = {w for w in QtWidgets.QApplication.topLevelWidgets() if w.isVisible()}
+    w = MainWindow(settings=None)
+    qtbot.addWidget(w)
+    w.resize(1500, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    settle(qtbot)
+    yield w
+    w.close()
+    settle(qtbot)
+    leaked = {x for x in QtWidgets.QApplication.topLevelWidgets() if x.isVisible()} - before
+    assert not leaked, f"widgets left open: {leaked}"
+
+
+def settle(qtbot, ms: int = 30) -> None:
+    QtWidgets.QApplication.processEvents()
+    qtbot.wait(ms)
+
+
+def pixels(image: QtGui.QImage) -> np.ndarray:
+    """An image as an (h, w, 3) uint8 RGB array."""
+    img = image.convertToFormat(QtGui.QImage.Format.Format_RGB888)
+    h, w = img.height(), img.width()
+    buf = np.frombuffer(img.constBits().asarray(img.sizeInBytes()), dtype=np.uint8)
+    return buf.reshape(h, img.bytesPerLine())[:, : w * 3].reshape(h, w, 3).copy()
+
+
+def near(arr: np.ndarray, color, tol: int = 40) -> int:
+    """How many pixels lie within `tol` of `color` in every channel."""
+    return int(np.all(np.abs(arr.astype(int) - np.array(color[:3])) <= tol, axis=-1).sum())
+
+
+def gl_pixels(view, qtbot) -> np.ndarray:
+    view.update()
+    settle(qtbot)
+    return pixels(view.grabFramebuffer())
+
+
+def widget_pixels(widget) -> np.ndarray:
+    return pixels(widget.grab().toImage())
+
+
+def map_to_widget(view, x: float, y: float) -> QtCore.QPoint:
+    """Widget coordinates of a data point on a pyqtgraph plot."""
+    scene = view.getViewBox().mapViewToScene(QtCore.QPointF(x, y))
+    return view.mapFromScene(scene)
