@@ -74,10 +74,16 @@ def critical_points(
         raise ValueError(f"the box needs {f.dimension} intervals, got {box.shape[0]}")
     if not np.all(np.isfinite(box)) or np.any(box[:, 1] <= box[:, 0]):
         raise ValueError("each interval must be finite with lo < hi")
+    with np.errstate(all="ignore"):  # seeds outside f's domain are dropped, not warned about
+        return _newton(f, box, seeds(box, seed_count), max_iter)
+
+
+def _newton(f: Function, box: np.ndarray, x: np.ndarray, max_iter: int) -> list[CriticalPoint]:
     size = box[:, 1] - box[:, 0]
-    x = seeds(box, seed_count)
     grad = f.gradient(*x)
-    scale = max(1.0, float(np.nanmedian(np.linalg.norm(grad, axis=0))))
+    norms = np.linalg.norm(grad, axis=0)
+    finite = norms[np.isfinite(norms)]
+    scale = max(1.0, float(np.median(finite))) if finite.size else 1.0
     active = np.all(np.isfinite(grad), axis=0)
     for _ in range(max_iter):
         idx = np.flatnonzero(active)

@@ -29,17 +29,19 @@ class TaylorModel:
         if len(arrays) != len(self.point):
             raise TypeError(f"the model takes {len(self.point)} arguments, got {len(arrays)}")
         d = [a - p for a, p in zip(arrays, self.point, strict=True)]
-        out = self.value + sum(g * di for g, di in zip(self.gradient, d, strict=True))
-        if self.hessian is not None:
-            h = self.hessian
-            n = len(d)
-            out = out + 0.5 * sum(h[i, j] * d[i] * d[j] for i in range(n) for j in range(n))
+        with np.errstate(all="ignore"):  # a model at a point where f is not finite is NaN
+            out = self.value + sum(g * di for g, di in zip(self.gradient, d, strict=True))
+            if self.hessian is not None:
+                h = self.hessian
+                n = len(d)
+                out = out + 0.5 * sum(h[i, j] * d[i] * d[j] for i in range(n) for j in range(n))
         shape = np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else ()
         return np.broadcast_to(out, shape).copy() if shape else np.float64(out)
 
     def error(self, *xs) -> np.floating | np.ndarray:
         """``f(x) − model(x)``."""
-        return self.function(*xs) - self(*xs)
+        with np.errstate(all="ignore"):
+            return self.function(*xs) - self(*xs)
 
 
 def _at(f: Function, point: Sequence[float]) -> np.ndarray:

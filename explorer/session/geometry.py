@@ -145,6 +145,7 @@ def gradient_field(
     x, y = np.meshgrid(xs, ys, indexing="ij")
     grad = f.gradient(*slice_args(f.dimension, axes, point, (x, y)))
     gx, gy = grad[axes[0]].ravel(), grad[axes[1]].ravel()
+    gx, gy = np.where(np.isfinite(gx) & np.isfinite(gy), (gx, gy), 0.0)
     cell = min(xs[1] - xs[0], ys[1] - ys[0]) if count > 1 else 1.0
     mag = np.hypot(gx, gy)
     finite = np.isfinite(mag) & (mag > 0)
@@ -199,7 +200,8 @@ def ray_hit(
 
     def gap(tt):
         x, y, z = o[:, None] + d[:, None] * np.atleast_1d(tt)[None, :]
-        return z - np.asarray(f(*slice_args(f.dimension, axes, point, (x, y))))
+        with np.errstate(all="ignore"):
+            return z - np.asarray(f(*slice_args(f.dimension, axes, point, (x, y))))
 
     h = gap(t)
     valid = np.isfinite(h)

@@ -303,7 +303,10 @@ class Session(QObject):
         return self._cache["info"]
 
     def _info(self) -> PointInfo:
-        f, p = self.function, self.point
+        with np.errstate(all="ignore"):  # at a point outside f's domain, NaN says it all
+            return self._info_at(self.function, self.point)
+
+    def _info_at(self, f: Function, p: np.ndarray) -> PointInfo:
         value, grad = f.value_and_gradient(*p)
         hess = f.hessian(*p)
         finite = np.all(np.isfinite(hess))
@@ -339,8 +342,9 @@ class Session(QObject):
         scales = np.logspace(-4, 0, 25)
         pts = self.point[:, None] + eps[:, None] * scales[None, :]
         true = self.function(*pts)
-        lin_err = np.abs(true - info.linear(*pts))
-        quad_err = np.abs(true - info.quadratic(*pts))
+        with np.errstate(all="ignore"):
+            lin_err = np.abs(true - info.linear(*pts))
+            quad_err = np.abs(true - info.quadratic(*pts))
         size = float(np.linalg.norm(eps))
         return Experiment(
             eps.copy(),

@@ -16,7 +16,7 @@ from PyQt6 import QtCore, QtGui
 from explorer.session.model import Session
 
 from . import style
-from .gl_items import GLGraphSurface
+from .gl_items import GLGraphSurface, grid_faces
 
 HALF_Z = 0.7  # the cube is [-1, 1] × [-1, 1] × [-HALF_Z, HALF_Z]
 DISTANCE = 3.3  # the default camera distance
@@ -30,7 +30,7 @@ class SurfaceView(gl.GLViewWidget):
         self.session = session
         self.setBackgroundColor(style.BACKGROUND)
         self.setCameraPosition(distance=DISTANCE, elevation=26, azimuth=-62)
-        self.setMinimumSize(200, 200)
+        self.setMinimumSize(150, 150)
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.setToolTip(
             "Drag to rotate, wheel to zoom, click to select a point;\n"
@@ -44,15 +44,15 @@ class SurfaceView(gl.GLViewWidget):
         self.labels = {name: gl.GLTextItem(color=(40, 40, 40, 255)) for name in ("x", "y", "z")}
         for item in self.labels.values():
             self.addItem(item)
-        self.adapters = [
-            SurfaceAdapter(self),
-            TangentAdapter(self),
-            QuadraticAdapter(self),
-            PointAdapter(self),
-            ArrowAdapter(self, "gradient", style.GRADIENT),
-            ArrowAdapter(self, "descent", style.DESCENT),
-            CriticalAdapter(self),
-        ]
+        self.adapters: dict[str, Adapter] = {
+            "surface": SurfaceAdapter(self),
+            "tangent": TangentAdapter(self),
+            "quadratic": QuadraticAdapter(self),
+            "point": PointAdapter(self),
+            "gradient": ArrowAdapter(self, "gradient", style.GRADIENT),
+            "descent": ArrowAdapter(self, "descent", style.DESCENT),
+            "critical": CriticalAdapter(self),
+        }
         session.surface_changed.connect(self._on_surface_changed)
         self._press: QtCore.QPointF | None = None
         self._on_surface_changed()
@@ -136,9 +136,12 @@ class SurfaceView(gl.GLViewWidget):
         super().keyPressEvent(ev)
 
     def close_adapters(self) -> None:
-        for adapter in self.adapters:
+        """Disconnect every adapter from the session (safe to call twice)."""
+        for adapter in self.adapters.values():
             adapter.close()
-        self.session.surface_changed.disconnect(self._on_surface_changed)
+        if self.adapters:
+            self.session.surface_changed.disconnect(self._on_surface_changed)
+        self.adapters = {}
 
 
 class Adapter:
@@ -163,6 +166,7 @@ class Adapter:
     def close(self) -> None:
         for signal, slot in self._connections:
             signal.disconnect(slot)
+        self._connections = []
 
 
 class SurfaceAdapter(Adapter):
@@ -224,8 +228,6 @@ class QuadraticAdapter(Adapter):
     N = 21
 
     def __init__(self, view: SurfaceView) -> None:
-        from .gl_items import grid_faces
-
         self.faces = grid_faces(self.N, self.N)
         self.mesh = gl.GLMeshItem(
             vertexes=np.zeros((self.N * self.N, 3)),

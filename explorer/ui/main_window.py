@@ -63,7 +63,7 @@ class MainWindow(QtWidgets.QMainWindow):
             scroll = QtWidgets.QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            scroll.setMinimumWidth(300)
+            scroll.setMinimumWidth(250)
             scroll.setWidget(widget)
             dock.setWidget(scroll)
             self.addDockWidget(area, dock)

@@ -55,7 +55,7 @@ class _PlotView(pg.PlotWidget):
         self.session = session
         super().__init__(parent, viewBox=PointViewBox(self._on_point), background=style.BACKGROUND)
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
-        self.setMinimumSize(200, 200)
+        self.setMinimumSize(150, 150)
         self.showGrid(x=True, y=True, alpha=0.15)
         self._connections: list = []
 

@@ -75,6 +75,11 @@ def test_himmelblau_minima_values():
     assert all(c.value == pytest.approx(0, abs=1e-12) for c in found if c.kind == "minimum")
 
 
+def test_critical_points_of_a_function_undefined_in_the_box():
+    assert critical_points(parse("log(x*y)"), [(-2, -1), (1, 2)]) == []
+    assert critical_points(parse("sqrt(-x^2 - 1) + y"), [(-1, 1), (-1, 1)]) == []
+
+
 def test_critical_points_rejects_bad_boxes():
     f = parse("x^2 + y^2")
     with pytest.raises(ValueError):

@@ -31,7 +31,7 @@ def test_starts_with_a_lit_coloured_surface_and_a_map(window, qtbot):
     s = window.session
     assert s.preset == presets.DEFAULT.name
     assert window.stack.currentWidget() is window.splitter
-    surface = window.surface_view.adapters[0].item
+    surface = window.surface_view.adapters["surface"].item
     n = s.resolution
     assert surface.face_count == 2 * (n - 1) ** 2
     # normals come from the gradient: (−f_x, −f_y, 1)
@@ -66,7 +66,7 @@ def test_every_preset_loads_and_draws(window, qtbot, preset):
         assert np.isfinite(window.curve_view.curve.getData()[1]).sum() > 100
     else:
         assert window.stack.currentWidget() is window.splitter
-        assert window.surface_view.adapters[0].item.face_count > 0
+        assert window.surface_view.adapters["surface"].item.face_count > 0
         lo, hi = s.zrange()
         assert np.isfinite(lo) and np.isfinite(hi) and lo < hi
     assert len(window.function_panel.sliders) == max(0, s.dimension - 2)
@@ -145,7 +145,7 @@ def test_click_and_drag_on_the_map_select_the_point(window, qtbot):
     settle(qtbot)
     np.testing.assert_allclose(window.session.point, [1.0, 0.5], atol=px)
     # both views show the same point
-    a = window.surface_view.adapters[3].item.pos
+    a = window.surface_view.adapters["point"].item.pos
     np.testing.assert_allclose(a[0, :2], window.session.point)
     np.testing.assert_allclose(np.ravel(window.map_view.marker.getData()), window.session.point)
 
@@ -206,19 +206,19 @@ def test_tangent_plane_and_quadratic_meshes_are_the_models(window, qtbot):
     window.actions_by_name["quadratic"].setChecked(True)
     s.set_point([-0.6, 0.4])
     lin = linear_model(s.function, s.point)
-    tangent = window.surface_view.adapters[1].item.opts["meshdata"].vertexes()
+    tangent = window.surface_view.adapters["tangent"].item.opts["meshdata"].vertexes()
     np.testing.assert_allclose(
         tangent[:, 2], lin(tangent[:, 0], tangent[:, 1]), rtol=1e-5, atol=1e-6
     )
     assert tangent[:, 0].min() < -0.6 < tangent[:, 0].max()
     quad = quadratic_model(s.function, s.point)
-    mesh = window.surface_view.adapters[2].mesh.opts["meshdata"].vertexes()
+    mesh = window.surface_view.adapters["quadratic"].mesh.opts["meshdata"].vertexes()
     zr = s.zrange()
     expected = np.clip(quad(mesh[:, 0], mesh[:, 1]), *zr)
     np.testing.assert_allclose(mesh[:, 2], expected, rtol=1e-5, atol=1e-6)
     window.actions_by_name["wireframe"].setChecked(True)
-    wire = window.surface_view.adapters[2].wire
-    assert wire.visible() and not window.surface_view.adapters[2].mesh.visible()
+    wire = window.surface_view.adapters["quadratic"].wire
+    assert wire.visible() and not window.surface_view.adapters["quadratic"].mesh.visible()
     pos = wire.pos
     np.testing.assert_allclose(
         pos[:, 2], np.clip(quad(pos[:, 0], pos[:, 1]), *zr), rtol=1e-5, atol=1e-6
@@ -343,7 +343,7 @@ def test_undefined_regions_are_holes_and_poles_are_clipped(window, qtbot):
     s = window.session
     surf = s.surface()
     assert surf.undefined and np.isnan(surf.z).mean() == pytest.approx(0.5, abs=0.02)
-    item = window.surface_view.adapters[0].item
+    item = window.surface_view.adapters["surface"].item
     full = 2 * (s.resolution - 1) ** 2
     assert 0.4 * full < item.face_count < 0.55 * full
     assert np.all(np.isfinite(item.vertexes))
@@ -370,7 +370,7 @@ def test_domain_resolution_and_zrange_controls(window, qtbot):
     panel.resolution.setCurrentIndex(index)
     panel.resolution.activated.emit(index)
     assert s.resolution == 201 and s.surface().z.shape == (201, 201)
-    assert window.surface_view.adapters[0].item.face_count == 2 * 200 * 200
+    assert window.surface_view.adapters["surface"].item.face_count == 2 * 200 * 200
     panel.z_auto.setChecked(False)
     panel.z_lo.setValue(-0.2)
     panel.z_hi.setValue(0.3)
