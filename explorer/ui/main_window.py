@@ -69,6 +69,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.addDockWidget(area, dock)
             self.docks[name] = dock
 
+        self.resizeDocks(list(self.docks.values()), [290, 330], QtCore.Qt.Orientation.Horizontal)
         self.actions_by_name = self._build_actions()
         self.status_point = QtWidgets.QLabel()
         self.statusBar().addPermanentWidget(self.status_point)

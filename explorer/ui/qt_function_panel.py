@@ -24,7 +24,14 @@ def spin(
     box.setSingleStep(step)
     box.setValue(value)
     box.setKeyboardTracking(False)  # act on Enter or focus change, not on every digit
+    narrow(box)
     return box
+
+
+def narrow(widget: QtWidgets.QWidget, minimum: int = 60) -> None:
+    """Let a wide-hinted widget (a big range, a long preset name) share a narrow dock."""
+    widget.setMinimumWidth(minimum)
+    widget.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
 
 
 class FunctionPanel(QtWidgets.QWidget):
@@ -54,6 +61,7 @@ class FunctionPanel(QtWidgets.QWidget):
                     item.setToolTip(p.note)
                     model.appendRow(item)
         self.presets.setModel(model)
+        narrow(self.presets, 120)
         self.presets.activated.connect(self._on_preset_chosen)
         layout.addWidget(self.presets)
 
@@ -84,6 +92,7 @@ class FunctionPanel(QtWidgets.QWidget):
         self.axis_boxes = [QtWidgets.QComboBox(), QtWidgets.QComboBox()]
         axes_row = QtWidgets.QHBoxLayout()
         for box in self.axis_boxes:
+            narrow(box)
             box.activated.connect(self._on_axes_chosen)
             axes_row.addWidget(box)
         self.axes_label = QtWidgets.QLabel("Plotted axes")
@@ -103,6 +112,7 @@ class FunctionPanel(QtWidgets.QWidget):
             self.domain_rows.append((label, lo, hi))
             form.addRow(label, row)
         self.resolution = QtWidgets.QComboBox()
+        narrow(self.resolution)
         for r in RESOLUTIONS:
             self.resolution.addItem(f"{r} × {r}", r)
         self.resolution.setToolTip("Grid points per axis")
@@ -114,9 +124,10 @@ class FunctionPanel(QtWidgets.QWidget):
         self.z_auto.setToolTip("Fit the z-range to the function (poles are clipped)")
         self.z_lo, self.z_hi = spin(), spin()
         zrow = QtWidgets.QHBoxLayout()
-        for w in (self.z_auto, self.z_lo, QtWidgets.QLabel("to"), self.z_hi):
+        for w in (self.z_lo, QtWidgets.QLabel("to"), self.z_hi):
             zrow.addWidget(w)
-        form.addRow("z-range", zrow)
+        form.addRow("z-range", self.z_auto)
+        form.addRow("", zrow)
         self.z_auto.toggled.connect(self._on_zrange_edited)
         self.z_lo.valueChanged.connect(self._on_zrange_edited)
         self.z_hi.valueChanged.connect(self._on_zrange_edited)

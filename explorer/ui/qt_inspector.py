@@ -67,7 +67,7 @@ class InspectorPanel(QtWidgets.QWidget):
         inner.addWidget(self.table)
         self.plot = pg.PlotWidget(background=style.BACKGROUND)
         self.plot.setLogMode(x=True, y=True)
-        self.plot.setMinimumHeight(170)
+        self.plot.setMinimumHeight(150)
         self.plot.setLabel("bottom", "|ε|")
         self.plot.setLabel("left", "|error|")
         self.plot.addLegend(offset=(5, 5), labelTextSize="8pt")
