@@ -165,7 +165,11 @@ def test_click_on_the_surface_casts_a_ray(window, qtbot):
         pos = project(view, x, y, f(x, y)).toPoint()
         qtbot.mouseClick(view, LEFT, pos=pos)
         settle(qtbot)
-        np.testing.assert_allclose(window.session.point, [x, y], atol=0.02)
+        px, py = window.session.point
+        np.testing.assert_allclose([px, py], [x, y], atol=0.05)
+        # the selected surface point is the one under the clicked pixel
+        back = project(view, px, py, f(px, py))
+        assert abs(back.x() - pos.x()) < 0.5 and abs(back.y() - pos.y()) < 0.5
     # the background misses the surface: nothing changes
     before = window.session.point.copy()
     qtbot.mouseClick(view, LEFT, pos=QtCore.QPoint(5, 5))
