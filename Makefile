@@ -17,6 +17,7 @@ test: system $(STAMP)
 
 bench: system $(STAMP)
 	$(PY) tests/benchmarks/run.py
+	xvfb-run -a -s "-screen 0 1600x1000x24 +extension GLX +render" $(PY) tests/benchmarks/run_ui.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check explorer tests

@@ -71,8 +71,14 @@ class Experiment:
 
 
 class Session(QObject):
-    function_changed = pyqtSignal()  # a new function (its variables may differ)
-    surface_changed = pyqtSignal()  # the drawn grid: function, domain, resolution, slice, z
+    """Each change emits one signal, the widest that applies, so that a view
+    redraws once per action: `function_changed` means everything may have changed
+    (the function and its variables, domain, point, ε); `surface_changed`, the
+    drawn grid (domain, resolution, slice, z-range) and possibly the point;
+    `point_changed`, the point alone."""
+
+    function_changed = pyqtSignal()
+    surface_changed = pyqtSignal()
     point_changed = pyqtSignal()
     overlays_changed = pyqtSignal()
     epsilon_changed = pyqtSignal()
@@ -100,12 +106,6 @@ class Session(QObject):
         self.epsilon = np.array([0.01, -0.03, 0.02, -0.01][:n] + [0.01] * max(0, n - 4))
         self._cache.clear()
 
-    def _emit_all(self) -> None:
-        self.function_changed.emit()
-        self.surface_changed.emit()
-        self.point_changed.emit()
-        self.epsilon_changed.emit()
-
     def set_text(self, text: str) -> ParseError | None:
         """Use `text` as the function; on a ParseError change nothing and return it."""
         try:
@@ -124,14 +124,14 @@ class Session(QObject):
         ]
         self._apply(text, f, domain, point)
         self.preset = None
-        self._emit_all()
+        self.function_changed.emit()
         return None
 
     def load_preset(self, preset: Preset) -> None:
         self._apply(preset.text, parse(preset.text), preset.domain, preset.point)
         self.preset = preset.name
         self.zrange_fixed = None
-        self._emit_all()
+        self.function_changed.emit()
 
     def set_point(self, point) -> None:
         p = np.array(point, dtype=np.float64).reshape(-1)
@@ -148,7 +148,8 @@ class Session(QObject):
         if slice_moved:
             self._invalidate()
             self.surface_changed.emit()
-        self.point_changed.emit()
+        else:
+            self.point_changed.emit()
 
     def set_plotted(self, *coords: float) -> None:
         """Move the point within the plotted slice (a click or drag on a view)."""
@@ -180,12 +181,9 @@ class Session(QObject):
         if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
             raise ValueError("the domain needs finite bounds with min < max")
         self.domain[axis] = (float(lo), float(hi))
+        self.point = np.clip(self.point, [d[0] for d in self.domain], [d[1] for d in self.domain])
         self._invalidate()
         self.surface_changed.emit()
-        clipped = np.clip(self.point, [d[0] for d in self.domain], [d[1] for d in self.domain])
-        if not np.array_equal(clipped, self.point):
-            self.point = clipped
-        self.point_changed.emit()
 
     def set_axes(self, a: int, b: int) -> None:
         n = self.function.dimension
@@ -194,7 +192,6 @@ class Session(QObject):
         self.axes = (a, b)
         self._invalidate()
         self.surface_changed.emit()
-        self.point_changed.emit()
 
     def set_resolution(self, n: int) -> None:
         self.resolution = int(min(max(n, 11), 501))
@@ -442,5 +439,4 @@ class Session(QObject):
         self.resolution = min(max(resolution, 11), 501)
         self.zrange_fixed = zrange
         self.preset = data.get("preset") if isinstance(data.get("preset"), str) else None
-        self._emit_all()
-        self.overlays_changed.emit()
+        self.function_changed.emit()

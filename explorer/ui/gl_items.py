@@ -90,11 +90,14 @@ class GLGraphSurface(GLMeshItem):
         verts[..., 0] = xs[:, None]
         verts[..., 1] = ys[None, :]
         verts[..., 2] = np.where(visible, z, 0.0)
-        keep = visible.ravel()[self._all_faces].all(axis=1)
+        if visible.all():
+            faces = self._all_faces
+        else:
+            faces = self._all_faces[visible.ravel()[self._all_faces].all(axis=1)]
         self.vertexes = verts.reshape(-1, 3)
         self.normals = np.ascontiguousarray(normals.reshape(-1, 3), dtype=np.float32)
         self.colors = np.ascontiguousarray(colors.reshape(-1, 4), dtype=np.float32)
-        self.faces = np.ascontiguousarray(self._all_faces[keep])
+        self.faces = faces
         self._pending = DirtyFlag.POSITION | DirtyFlag.NORMAL | DirtyFlag.COLOR | DirtyFlag.FACES
         self.update()
 

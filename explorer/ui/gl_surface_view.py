@@ -53,6 +53,7 @@ class SurfaceView(gl.GLViewWidget):
             "descent": ArrowAdapter(self, "descent", style.DESCENT),
             "critical": CriticalAdapter(self),
         }
+        session.function_changed.connect(self._on_surface_changed)
         session.surface_changed.connect(self._on_surface_changed)
         self._press: QtCore.QPointF | None = None
         self._on_surface_changed()
@@ -140,6 +141,7 @@ class SurfaceView(gl.GLViewWidget):
         for adapter in self.adapters.values():
             adapter.close()
         if self.adapters:
+            self.session.function_changed.disconnect(self._on_surface_changed)
             self.session.surface_changed.disconnect(self._on_surface_changed)
         self.adapters = {}
 
@@ -170,7 +172,7 @@ class Adapter:
 
 
 class SurfaceAdapter(Adapter):
-    signals = ("surface_changed",)
+    signals = ("function_changed", "surface_changed")
 
     def __init__(self, view: SurfaceView) -> None:
         self.item = GLGraphSurface()
@@ -187,7 +189,7 @@ class SurfaceAdapter(Adapter):
 
 
 class TangentAdapter(Adapter):
-    signals = ("surface_changed", "point_changed", "overlays_changed")
+    signals = ("function_changed", "surface_changed", "point_changed", "overlays_changed")
 
     def __init__(self, view: SurfaceView) -> None:
         faces = np.array([[0, 1, 3], [0, 3, 2]], dtype=np.uint32)
@@ -224,7 +226,7 @@ class TangentAdapter(Adapter):
 
 
 class QuadraticAdapter(Adapter):
-    signals = ("surface_changed", "point_changed", "overlays_changed")
+    signals = ("function_changed", "surface_changed", "point_changed", "overlays_changed")
     N = 21
 
     def __init__(self, view: SurfaceView) -> None:
@@ -272,7 +274,7 @@ class QuadraticAdapter(Adapter):
 
 
 class PointAdapter(Adapter):
-    signals = ("surface_changed", "point_changed")
+    signals = ("function_changed", "surface_changed", "point_changed")
 
     def __init__(self, view: SurfaceView) -> None:
         self.item = gl.GLScatterPlotItem(size=12, color=style.rgba(style.POINT), pxMode=True)
@@ -296,7 +298,7 @@ class PointAdapter(Adapter):
 class ArrowAdapter(Adapter):
     """An arrow along the tangent plane: up the slope for the gradient, down for descent."""
 
-    signals = ("surface_changed", "point_changed", "overlays_changed")
+    signals = ("function_changed", "surface_changed", "point_changed", "overlays_changed")
 
     def __init__(self, view: SurfaceView, name: str, color) -> None:
         self.name = name
@@ -346,7 +348,7 @@ class ArrowAdapter(Adapter):
 
 
 class CriticalAdapter(Adapter):
-    signals = ("surface_changed", "overlays_changed")
+    signals = ("function_changed", "surface_changed", "overlays_changed")
 
     def __init__(self, view: SurfaceView) -> None:
         self.item = gl.GLScatterPlotItem(size=11, pxMode=True)

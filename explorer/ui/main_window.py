@@ -30,7 +30,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.surface_view = SurfaceView(self.session)
         self.map_view = MapView(self.session)
-        self.curve_view = CurveView(self.session)
+        self._curve_view: CurveView | None = None  # built for the first 1-variable function
         self.splitter = QtWidgets.QSplitter()
         self.splitter.addWidget(self.surface_view)
         self.splitter.addWidget(self.map_view)
@@ -38,7 +38,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.splitter.setStretchFactor(1, 9)
         self.stack = QtWidgets.QStackedWidget()
         self.stack.addWidget(self.splitter)
-        self.stack.addWidget(self.curve_view)
         self.setCentralWidget(self.stack)
 
         self.function_panel = FunctionPanel(self.session)
@@ -76,11 +75,20 @@ class MainWindow(QtWidgets.QMainWindow):
 
         s = self.session
         s.function_changed.connect(self._on_function_changed)
+        s.function_changed.connect(self._on_overlays_changed)
         s.point_changed.connect(self._on_point_changed)
+        s.surface_changed.connect(self._on_point_changed)
         s.overlays_changed.connect(self._on_overlays_changed)
         self._on_function_changed()
         self._on_overlays_changed()
         self.restore()
+
+    @property
+    def curve_view(self) -> CurveView:
+        if self._curve_view is None:
+            self._curve_view = CurveView(self.session)
+            self.stack.addWidget(self._curve_view)
+        return self._curve_view
 
     # actions -----------------------------------------------------------------
     def _build_actions(self) -> dict[str, QtGui.QAction]:
@@ -293,5 +301,6 @@ class MainWindow(QtWidgets.QMainWindow):
             self.settings.sync()
         self.surface_view.close_adapters()
         self.map_view.close_adapters()
-        self.curve_view.close_adapters()
+        if self._curve_view is not None:
+            self._curve_view.close_adapters()
         super().closeEvent(event)

@@ -146,7 +146,6 @@ class FunctionPanel(QtWidgets.QWidget):
         session.surface_changed.connect(self._on_surface_changed)
         session.point_changed.connect(self._on_point_changed)
         self._on_function_changed()
-        self._on_surface_changed()
 
     # model -> widgets (signals blocked: a widget set from the model does not echo)
     def _on_function_changed(self) -> None:
@@ -169,6 +168,7 @@ class FunctionPanel(QtWidgets.QWidget):
         for box in self.axis_boxes:
             box.setVisible(two)
         self._build_sliders()
+        self._on_surface_changed()
 
     def _build_sliders(self) -> None:
         while self.slice_layout.rowCount():
@@ -230,9 +230,13 @@ class FunctionPanel(QtWidgets.QWidget):
             notes.append("Holes: the function is undefined there.")
         self.clip_note.setText(" ".join(notes))
         self.clip_note.setVisible(bool(notes))
+        self._on_point_changed()
 
     def _on_point_changed(self) -> None:
         s = self.session
+        if set(self.sliders) != set(range(s.dimension)) - set(s.axes):
+            self._build_sliders()  # the plotted axes changed
+            return
         for i, (slider, label) in self.sliders.items():
             lo, hi = s.domain[i]
             with QtCore.QSignalBlocker(slider):
@@ -293,7 +297,6 @@ class FunctionPanel(QtWidgets.QWidget):
         a, b = (box.currentIndex() for box in self.axis_boxes)
         if a != b:
             self.session.set_axes(a, b)
-            self._build_sliders()
         else:
             self._on_surface_changed()  # restore the boxes
 

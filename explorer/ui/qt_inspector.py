@@ -61,6 +61,7 @@ class InspectorPanel(QtWidgets.QWidget):
         self.eps_row = QtWidgets.QHBoxLayout()
         inner.addLayout(self.eps_row)
         self.eps_boxes: list[QtWidgets.QDoubleSpinBox] = []
+        self._eps_for: tuple[str, ...] = ()
         self.table = QtWidgets.QLabel()
         self.table.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.table.setFont(self.summary.font())
@@ -85,11 +86,19 @@ class InspectorPanel(QtWidgets.QWidget):
         layout.addStretch(1)
 
         session.function_changed.connect(self._on_function_changed)
+        session.surface_changed.connect(self._on_point_changed)
         session.point_changed.connect(self._on_point_changed)
         session.epsilon_changed.connect(self._on_point_changed)
         self._on_function_changed()
 
     def _on_function_changed(self) -> None:
+        names = self.session.function.variables
+        if names != self._eps_for:
+            self._build_eps_boxes(names)
+        self._on_point_changed()
+
+    def _build_eps_boxes(self, names: tuple[str, ...]) -> None:
+        self._eps_for = names
         while self.eps_row.count():
             w = self.eps_row.takeAt(0).widget()
             if w is not None:
@@ -97,13 +106,12 @@ class InspectorPanel(QtWidgets.QWidget):
                 w.setParent(None)  # gone now, not at the next deferred delete
         self.eps_boxes = []
         self.eps_row.addWidget(QtWidgets.QLabel("ε ="))
-        for i, name in enumerate(self.session.function.variables):
+        for i, name in enumerate(names):
             b = spin(-1e3, 1e3, float(self.session.epsilon[i]), decimals=4, step=0.01)
             b.setToolTip(f"ε component along {name}")
             b.valueChanged.connect(self._on_eps_edited)
             self.eps_row.addWidget(b)
             self.eps_boxes.append(b)
-        self._on_point_changed()
 
     def _on_eps_edited(self) -> None:
         self.session.set_epsilon([b.value() for b in self.eps_boxes])

@@ -119,6 +119,7 @@ class MapView(_PlotView):
         ):
             item.setZValue(z)
             self.addItem(item)
+        self._connect(session.function_changed, self._on_surface_changed)
         self._connect(session.surface_changed, self._on_surface_changed)
         self._connect(session.point_changed, self._on_point_changed)
         self._connect(session.overlays_changed, self._on_overlays_changed)
@@ -221,6 +222,7 @@ class CurveView(_PlotView):
         ):
             item.setZValue(z)
             self.addItem(item)
+        self._connect(session.function_changed, self._on_surface_changed)
         self._connect(session.surface_changed, self._on_surface_changed)
         self._connect(session.point_changed, self._on_point_changed)
         self._connect(session.overlays_changed, self._on_surface_changed)

@@ -1,0 +1,158 @@
+"""`make bench` (under Xvfb): the application's interaction costs against the bare stack.
+
+- function switch at 201×201 (engine and every item updated, paint excluded)
+  against stock `GLSurfacePlotItem.setData` plus the normals its paint computes;
+- moving the point with every overlay on (median);
+- start to first painted frame, and memory then, against a bare script that
+  shows an empty `GLViewWidget`.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+BARE = """
+import sys, time
+t0 = time.perf_counter()
+from PyQt6 import QtCore, QtWidgets
+import pyqtgraph.opengl as gl
+app = QtWidgets.QApplication(sys.argv)
+w = gl.GLViewWidget()
+w.resize(1500, 900)
+def done():
+    rss = int(open('/proc/self/statm').read().split()[1]) * 4096 / 2**20
+    print(time.perf_counter() - t0, rss, flush=True)
+    app.quit()
+w.frameSwapped.connect(done)
+w.show()
+app.exec()
+"""
+
+APP = """
+import sys, time
+t0 = time.perf_counter()
+from explorer.ui.app import make_app
+app = make_app([])
+from explorer.ui.main_window import MainWindow
+w = MainWindow(settings=None)
+w.resize(1500, 900)
+def done():
+    rss = int(open('/proc/self/statm').read().split()[1]) * 4096 / 2**20
+    print(time.perf_counter() - t0, rss, flush=True)
+    app.quit()
+w.surface_view.frameSwapped.connect(done)
+w.show()
+app.exec()
+"""
+
+
+def start_cost(script: str) -> tuple[float, float]:
+    """Seconds from process start to the first painted frame, and RSS (MB) then."""
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.split()
+    wall = time.perf_counter() - start
+    return wall, float(out[1])
+
+
+def main() -> int:
+    from PyQt6 import QtWidgets
+
+    from explorer.ui.app import make_app
+
+    app = make_app([])
+    import pyqtgraph.opengl as gl
+
+    from explorer.ui.main_window import MainWindow
+
+    rows = []
+    window = MainWindow(settings=None)
+    window.resize(1500, 900)
+    window.show()
+    QtWidgets.QApplication.processEvents()
+    s = window.session
+    s.set_resolution(201)
+    for name in s.overlays:
+        s.set_overlay(name, name != "critical")
+    texts = ["x*exp(-x^2-y^2)", "sin(3x)*cos(2y) + 0.1(x^2+y^2)"]
+
+    # stock item on the same grid, normals computed as its paint would
+    xs = np.linspace(-2, 2, 201)
+    z = s.function(*np.meshgrid(xs, xs, indexing="ij"))
+    stock = gl.GLSurfacePlotItem(shader="shaded")
+    stock_times, switch_times = [], []
+    for k in range(7):
+        t = time.perf_counter()
+        stock.setData(x=xs, y=xs, z=z + k)
+        stock.parseMeshData()
+        stock_times.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        s.set_text(texts[k % 2] + " " * k)  # a new text each time: a real re-parse
+        switch_times.append(time.perf_counter() - t)
+        QtWidgets.QApplication.processEvents()
+    ratio = min(switch_times) / min(stock_times)
+    rows.append(
+        (
+            "function switch 201² / stock setData+normals",
+            f"{ratio:.3f}",
+            "≤ 0.1",
+            f"({min(switch_times) * 1e3:.1f} ms vs {min(stock_times) * 1e3:.0f} ms)",
+        )
+    )
+
+    rng = np.random.default_rng(0)
+    moves = []
+    for _ in range(300):
+        p = rng.uniform(-1.8, 1.8, 2)
+        t = time.perf_counter()
+        s.set_point(p)
+        moves.append(time.perf_counter() - t)
+    rows.append(
+        (
+            "point move, every overlay (median ms)",
+            f"{statistics.median(moves) * 1e3:.2f}",
+            "≤ 5 ms",
+            f"(p90 {np.percentile(moves, 90) * 1e3:.2f} ms)",
+        )
+    )
+    window.close()
+    app.processEvents()
+
+    bare, ours = [], []
+    for _ in range(3):  # interleaved
+        bare.append(start_cost(BARE))
+        ours.append(start_cost(APP))
+    t_bare, t_ours = min(b[0] for b in bare), min(o[0] for o in ours)
+    m_bare, m_ours = min(b[1] for b in bare), min(o[1] for o in ours)
+    rows.append(
+        (
+            "start to first frame / bare GLViewWidget",
+            f"{t_ours / t_bare:.2f}",
+            "≤ 1.5",
+            f"({t_ours:.2f} s vs {t_bare:.2f} s)",
+        )
+    )
+    rows.append(
+        (
+            "memory at first frame / bare GLViewWidget",
+            f"{m_ours / m_bare:.2f}",
+            "≤ 1.5",
+            f"({m_ours:.0f} MB vs {m_bare:.0f} MB)",
+        )
+    )
+
+    width = max(len(r[0]) for r in rows)
+    print(f"{'benchmark':<{width}}  {'measured':>9}  target")
+    for what, measured, target, detail in rows:
+        print(f"{what:<{width}}  {measured:>9}  {target}  {detail}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
