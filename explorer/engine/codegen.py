@@ -13,6 +13,8 @@ import math
 import re
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from .graph import CONST, VAR, Graph
 from .ops import NAMESPACE, OPS
 
@@ -54,6 +56,7 @@ def emit(
     tail: Callable[[Callable[[int], str]], list[str]] | None = None,
     inline: bool = False,
     prologue: Sequence[str] = (),
+    slots: Sequence[str] | None = None,
 ) -> str:
     """Source of a function of `inputs` returning `outputs`.
 
@@ -63,6 +66,9 @@ def emit(
     `inline` nests each node used once into its user's expression: numpy then
     reuses the temporaries in place (temporary elision), which named
     intermediates prevent; on a large grid that halves the time.
+    `slots` (numpy) writes output k into the array element named by slots[k]
+    of an extra argument ``_out``, with the ufunc's ``out=`` where it has one,
+    so the caller gets one stacked array without copying each output into it.
     """
     arg_names = list(arg_names or (f"x{i}" for i in range(len(inputs))))
     node_names = dict(node_names or {})
@@ -86,7 +92,12 @@ def emit(
     # which temporaries each node's text mentions, to free them after their last line
     mentions: dict[int, frozenset[str]] = dict.fromkeys(order, frozenset())
     line_mentions: dict[int, frozenset[str]] = {}
-    lines = [f"def {fname}({', '.join(arg_names)}):", *(f"    {p}" for p in prologue)]
+    params = [*arg_names, "_out"] if slots is not None else arg_names
+    lines = [f"def {fname}({', '.join(params)}):", *(f"    {p}" for p in prologue)]
+    slot_of: dict[int, str] = {}
+    for node, slot in zip(outputs, slots or (), strict=False):
+        slot_of.setdefault(node, slot)
+    written: dict[int, str] = {}  # outputs computed straight into their slot
     pending = sorted(sections)
     for node in order:
         op = graph.ops[node]
@@ -104,6 +115,12 @@ def emit(
             continue
         depth[node] = 0
         names[node] = node_names.get(node) or f"{prefix}{node}"
+        into = None
+        if node in slot_of and flavor == "np":
+            into = _into(OPS[op], [ref(a) for a in graph.args[node]], slot_of[node])
+        if into is not None:
+            code = into
+            written[node] = slot_of[node]
         lines.append(f"    {names[node]} = {code}")
         line_mentions[len(lines) - 1] = inner
         mentions[node] = frozenset({names[node]})
@@ -113,7 +130,14 @@ def emit(
         for i in sorted({i for n, i in last.items() if n not in outs}, reverse=True):
             done = sorted(n for n, j in last.items() if j == i and n not in outs)
             lines.insert(i + 1, f"    del {', '.join(done)}")
-    if tail is not None:
+    if slots is not None:
+        lines.extend(
+            f"    {slot} = {ref(node)}"
+            for node, slot in zip(outputs, slots, strict=True)
+            if written.get(node) != slot
+        )
+        lines.append("    return _out")
+    elif tail is not None:
         lines.extend(f"    {line}" for line in tail(ref))
     elif single:
         lines.append(f"    return {ref(outputs[0])}")
@@ -122,11 +146,26 @@ def emit(
     return "\n".join(lines) + "\n"
 
 
+def _into(op, args: list[str], slot: str) -> str | None:
+    """The op as a ufunc call writing into `slot`, or None where it has no ufunc."""
+    if op.ufunc is not None:
+        return f"np.{op.ufunc}({', '.join(args)}, out={slot})"
+    m = re.fullmatch(r"np\.(\w+)\(.*\)", op.np_code)
+    if m and isinstance(getattr(np, m.group(1), None), np.ufunc):
+        return op.np_code.format(*args)[:-1] + f", out={slot})"
+    return None
+
+
 def compile_program(
-    graph: Graph, outputs: Sequence[int], inputs: Sequence[int], flavor: str, single: bool = False
+    graph: Graph,
+    outputs: Sequence[int],
+    inputs: Sequence[int],
+    flavor: str,
+    single: bool = False,
+    slots: Sequence[str] | None = None,
 ) -> Callable:
     """Compile the straight-line code for `outputs` into a Python function."""
-    source = emit(graph, outputs, inputs, flavor, single=single, inline=True)
+    source = emit(graph, outputs, inputs, flavor, single=single, inline=True, slots=slots)
     namespace = dict(NAMESPACE)
     exec(compile(source, f"<explorer-{flavor}>", "exec"), namespace)  # noqa: S102 (our code)
     return namespace["_f"]  # type: ignore[return-value]

@@ -56,8 +56,14 @@ class Function:
     def dimension(self) -> int:
         return len(self.variables)
 
-    def _compile(self, outputs: list[int], flavor: str, single: bool = False) -> Callable:
-        return compile_program(self.graph, outputs, self.var_nodes, flavor, single)
+    def _compile(
+        self, outputs: list[int], flavor: str, single: bool = False, slots: list[str] | None = None
+    ) -> Callable:
+        return compile_program(self.graph, outputs, self.var_nodes, flavor, single, slots)
+
+    def _compile_into(self, outputs: list[int]) -> Callable:
+        """numpy code writing output k into ``_out[k]`` of a stacked array."""
+        return self._compile(outputs, "np", slots=[f"_out[{k}, ...]" for k in range(len(outputs))])
 
     # derivative graphs, built on first use ---------------------------------
     @cached_property
@@ -88,16 +94,18 @@ class Function:
 
     @cached_property
     def _vg_array(self) -> Callable:
-        return self._compile([self.output, *self._reverse[0]], "np")
+        return self._compile_into([self.output, *self._reverse[0]])
 
     @cached_property
     def _gradient_array(self) -> Callable:
-        return self._compile(self._reverse[0], "np")
+        return self._compile_into(self._reverse[0])
 
     @cached_property
     def _hessian_programs(self) -> tuple[Callable, Callable]:
         nodes = self._hessian_nodes
-        return self._compile(nodes, "py"), self._compile(nodes, "np")
+        n = self.dimension
+        slots = [f"_out[{i}, {j}, ...]" for i in range(n) for j in range(i, n)]
+        return self._compile(nodes, "py"), self._compile(nodes, "np", slots=slots)
 
     @cached_property
     def _trace_plan(self):
@@ -139,12 +147,10 @@ class Function:
         if found is not None:
             return found
         arrays, shape = self._arrays(xs)
+        out = np.empty((self.dimension + 1, *shape))
         with np.errstate(all="ignore"):
-            outs = self._vg_array(*arrays)
-        if shape == ():
-            return np.float64(outs[0]), np.array(outs[1:], dtype=np.float64)
-        value = np.broadcast_to(outs[0], shape)
-        return (value if value.flags.writeable else value.copy()), _stack(outs[1:], shape)
+            self._vg_array(*arrays, out)
+        return (np.float64(out[0]) if shape == () else out[0]), out[1:]
 
     def gradient(self, *xs) -> np.ndarray:
         """The gradient, shape ``(n, *broadcast)``."""
@@ -152,31 +158,28 @@ class Function:
         if found is not None:
             return found[1]
         arrays, shape = self._arrays(xs)
+        out = np.empty((self.dimension, *shape))
         with np.errstate(all="ignore"):
-            return _stack(self._gradient_array(*arrays), shape)
+            return self._gradient_array(*arrays, out)
 
     def hessian(self, *xs) -> np.ndarray:
         """The Hessian, shape ``(n, n, *broadcast)``, symmetric."""
         py, np_ = self._hessian_programs
-        outs = None
-        shape: tuple[int, ...] = ()
-        if _SCALAR_TYPES.issuperset(map(type, xs)) and len(xs) == self.dimension:
+        n = self.dimension
+        if _SCALAR_TYPES.issuperset(map(type, xs)) and n == len(xs):
             try:
-                outs = py(*map(float, xs))
+                upper = py(*map(float, xs))
             except _FALLBACK:
                 pass
-        if outs is None:
-            arrays, shape = self._arrays(xs)
-            with np.errstate(all="ignore"):
-                outs = np_(*arrays)
-        n = self.dimension
+            else:
+                out = np.empty((n, n))
+                out[np.triu_indices(n)] = upper
+                return _mirror(out)
+        arrays, shape = self._arrays(xs)
         out = np.empty((n, n, *shape))
-        k = 0
-        for i in range(n):
-            for j in range(i, n):
-                out[i, j] = out[j, i] = outs[k]
-                k += 1
-        return out
+        with np.errstate(all="ignore"):
+            np_(*arrays, out)  # fills the upper triangle
+        return _mirror(out)
 
     # inspection -------------------------------------------------------------
     def trace(self, point: Sequence[float]) -> Trace:
@@ -227,8 +230,10 @@ class Function:
         return f"import numpy as np\n\n\n{head}\n{doc}{body}"
 
 
-def _stack(parts: Sequence, shape: tuple[int, ...]) -> np.ndarray:
-    out = np.empty((len(parts), *shape))
-    for i, part in enumerate(parts):
-        out[i] = part
-    return out
+def _mirror(h: np.ndarray) -> np.ndarray:
+    """Copy the upper triangle of a stack of Hessians onto the lower one."""
+    n = h.shape[0]
+    for i in range(n):
+        for j in range(i + 1, n):
+            h[j, i] = h[i, j]
+    return h

@@ -36,6 +36,7 @@ class Op:
     domain: str = "all real numbers"
     user: bool = True  # callable by name from user text
     aliases: tuple[str, ...] = ()
+    ufunc: str | None = None  # the numpy ufunc, where np_code is not already np.<ufunc>(…)
     fold: Callable[..., float] = field(init=False, repr=False, compare=False)
 
 
@@ -113,6 +114,7 @@ _TABLE: list[Op] = [
         lambda g, a, o: (g.const(1.0), g.const(1.0)),
         "+",
         infix="+",
+        ufunc="add",
     ),
     Op(
         "sub",
@@ -122,8 +124,18 @@ _TABLE: list[Op] = [
         lambda g, a, o: (g.const(1.0), g.const(-1.0)),
         "−",
         infix="-",
+        ufunc="subtract",
     ),
-    Op("mul", 2, "{0} * {1}", "{0} * {1}", lambda g, a, o: (a[1], a[0]), "×", infix="*"),
+    Op(
+        "mul",
+        2,
+        "{0} * {1}",
+        "{0} * {1}",
+        lambda g, a, o: (a[1], a[0]),
+        "×",
+        infix="*",
+        ufunc="multiply",
+    ),
     Op(
         "div",
         2,
@@ -132,6 +144,7 @@ _TABLE: list[Op] = [
         lambda g, a, o: (g.div(g.const(1.0), a[1]), g.neg(g.div(o, a[1]))),
         "÷",
         infix="/",
+        ufunc="divide",
         domain="denominator ≠ 0",
     ),
     Op(
@@ -142,9 +155,18 @@ _TABLE: list[Op] = [
         _d_pow,
         "^",
         infix="**",
+        ufunc="power",
         domain="base > 0 unless the exponent is an integer",
     ),
-    _unary("neg", "-{0}", "-{0}", lambda g, a, o: (g.const(-1.0),), label="−", user=False),
+    _unary(
+        "neg",
+        "-{0}",
+        "-{0}",
+        lambda g, a, o: (g.const(-1.0),),
+        label="−",
+        user=False,
+        ufunc="negative",
+    ),
     _unary("exp", "np.exp({0})", "math.exp({0})", lambda g, a, o: (o,)),
     _unary(
         "log",

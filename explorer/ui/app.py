@@ -29,6 +29,9 @@ def make_app(argv: list[str]):
     """The QApplication, with PyOpenGL told which platform Qt's context uses."""
     from PyQt6 import QtWidgets
 
+    from explorer.memory import keep_large_arrays_on_heap
+
+    keep_large_arrays_on_heap()
     share_gl_contexts()
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(["explorer", *argv])
     app.setApplicationName("Multivariable Calculus Explorer")

@@ -15,6 +15,7 @@ import numpy as np
 
 from explorer.calculus import critical_points
 from explorer.engine import parse
+from explorer.memory import keep_large_arrays_on_heap
 
 ROUNDS = 7
 
@@ -109,6 +110,11 @@ def sympy_funcs(text: str, n: int):
 
 
 def main() -> int:
+    # Both sides run with the allocator setting the application uses (see
+    # explorer/memory.py); without it, page faults on fresh arrays dominate
+    # and vary from run to run. `--default-malloc` measures without it.
+    if "--default-malloc" not in sys.argv:
+        keep_large_arrays_on_heap()
     rows: list[tuple[str, str, float, str]] = []
 
     def row(what: str, measured: float, target: str, detail: str = "") -> None:
