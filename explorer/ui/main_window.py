@@ -154,7 +154,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_function_changed(self) -> None:
         one = self.session.dimension == 1
         self.stack.setCurrentWidget(self.curve_view if one else self.splitter)
-        for name in ("field", "eigen", "gradient", "descent"):
+        for name in ("contours", "field", "eigen", "gradient", "descent"):
             self.actions_by_name[name].setEnabled(not one)
         self.actions_by_name["critical"].setEnabled(self.session.dimension <= 2)
         self.actions_by_name["export_surface"].setEnabled(not one)

@@ -87,7 +87,7 @@ class FunctionPanel(QtWidgets.QWidget):
         self.note.setStyleSheet("color: #555;")
         layout.addWidget(self.note)
 
-        form = QtWidgets.QFormLayout()
+        self.form = form = QtWidgets.QFormLayout()
         layout.addLayout(form)
         self.axis_boxes = [QtWidgets.QComboBox(), QtWidgets.QComboBox()]
         axes_row = QtWidgets.QHBoxLayout()
@@ -194,10 +194,10 @@ class FunctionPanel(QtWidgets.QWidget):
 
     def _on_surface_changed(self) -> None:
         s = self.session
+        self.form.setRowVisible(self.resolution, len(s.axes) == 2)  # a curve needs none
         for k, (label, lo, hi) in enumerate(self.domain_rows):
             visible = k < len(s.axes)
-            for w in (label, lo, hi):
-                w.setVisible(visible)
+            self.form.setRowVisible(label, visible)
             if not visible:
                 continue
             axis = s.axes[k]

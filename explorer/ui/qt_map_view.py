@@ -93,7 +93,7 @@ class MapView(_PlotView):
         self.image = pg.ImageItem(axisOrder="col-major")
         self.image.setLookupTable(style.COLORMAP.getLookupTable(nPts=256))
         self.contours = pg.PlotCurveItem(pen=pg.mkPen(style.CONTOUR, width=1), connect="finite")
-        self.field = pg.PlotCurveItem(pen=pg.mkPen((60, 60, 60, 170), width=1), connect="finite")
+        self.field = pg.PlotCurveItem(pen=pg.mkPen(style.FIELD, width=1.2), connect="finite")
         self.eigen = [
             pg.PlotCurveItem(pen=pg.mkPen(c, width=2.5, style=QtCore.Qt.PenStyle.DashLine))
             for c in (style.EIGEN_POS, style.EIGEN_NEG)

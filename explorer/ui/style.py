@@ -20,6 +20,7 @@ CRITICAL = {
     "degenerate": (120, 120, 120),
 }
 CONTOUR = (30, 30, 30, 150)
+FIELD = (255, 255, 255, 200)  # readable on every part of the colour map
 BACKGROUND = (250, 250, 252)
 
 COLORMAP = pg.colormap.get("viridis")

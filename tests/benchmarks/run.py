@@ -170,7 +170,7 @@ def main() -> int:
     )
 
     typical = "x*exp(-x^2-y^2) + sin(x*y)/(1 + y^2)"
-    big = " + ".join(f"sin({i % 7 + 1}*x + y^{i % 3 + 1})*exp(-{i % 5}*y)" for i in range(400))
+    big = " + ".join(f"sin({i + 1}*x + y^{i % 3 + 1})*exp(-{i}e-3*y)" for i in range(100))
 
     def compile_all(text: str) -> None:
         g = parse(text)
