@@ -195,48 +195,44 @@ class MainWindow(QtWidgets.QMainWindow):
         widget = self.curve_view if self.session.dimension == 1 else self.map_view
         return widget.grab().toImage()
 
-    def export_png(self, which: str, path: str | None = None) -> bool:
+    def _save(self, path: str | None, title: str, suggested: str, kinds: str, write) -> bool:
+        """Ask for a file unless given one, `write(path)` it, and report the outcome."""
         if path is None:
-            path, _ = QtWidgets.QFileDialog.getSaveFileName(
-                self, "Export as PNG", f"{which}.png", "PNG images (*.png)"
-            )
+            path, _ = QtWidgets.QFileDialog.getSaveFileName(self, title, suggested, kinds)
             if not path:
                 return False
-        if not self.grab_view(which).save(path, "PNG"):
-            self.warn(f"Could not write {path}.")
+        try:
+            write(path)
+        except OSError as exc:
+            self.warn(f"Could not write {path}: {exc.strerror or exc}.")
             return False
         self.statusBar().showMessage(f"Saved {path}", 4000)
         return True
+
+    def export_png(self, which: str, path: str | None = None) -> bool:
+        def write(target: str) -> None:
+            if not self.grab_view(which).save(target, "PNG"):
+                raise OSError(f"cannot write {target}")
+
+        return self._save(path, "Export as PNG", f"{which}.png", "PNG images (*.png)", write)
 
     def export_code(self, path: str | None = None) -> bool:
-        if path is None:
-            path, _ = QtWidgets.QFileDialog.getSaveFileName(
-                self, "Export function as Python", "function.py", "Python (*.py)"
-            )
-            if not path:
-                return False
-        try:
-            Path(path).write_text(self.session.function.source())
-        except OSError as exc:
-            self.warn(f"Could not write {path}: {exc.strerror}.")
-            return False
-        self.statusBar().showMessage(f"Saved {path}", 4000)
-        return True
+        return self._save(
+            path,
+            "Export function as Python",
+            "function.py",
+            "Python (*.py)",
+            lambda p: Path(p).write_text(self.session.function.source()),
+        )
 
     def save_session(self, path: str | None = None) -> bool:
-        if path is None:
-            path, _ = QtWidgets.QFileDialog.getSaveFileName(
-                self, "Save session", "session.json", "Sessions (*.json)"
-            )
-            if not path:
-                return False
-        try:
-            Path(path).write_text(json.dumps(self.session.to_dict(), indent=2))
-        except OSError as exc:
-            self.warn(f"Could not write {path}: {exc.strerror}.")
-            return False
-        self.statusBar().showMessage(f"Saved {path}", 4000)
-        return True
+        return self._save(
+            path,
+            "Save session",
+            "session.json",
+            "Sessions (*.json)",
+            lambda p: Path(p).write_text(json.dumps(self.session.to_dict(), indent=2)),
+        )
 
     def open_session(self, path: str | None = None) -> bool:
         if path is None:

@@ -43,10 +43,7 @@ class PointViewBox(pg.ViewBox):
             ev.accept()
             p = self.mapSceneToView(ev.scenePos())
             self.on_point(p.x(), p.y())
-        elif ev.button() == QtCore.Qt.MouseButton.LeftButton:
-            # Shift+left pans, as the middle button does
-            super().mouseDragEvent(ev, axis)
-        else:
+        else:  # Shift+left and the middle button pan, the right button zooms
             super().mouseDragEvent(ev, axis)
 
 
@@ -58,6 +55,40 @@ class _PlotView(pg.PlotWidget):
         self.setMinimumSize(150, 150)
         self.showGrid(x=True, y=True, alpha=0.15)
         self._connections: list = []
+        # the two items every plot view has: critical points and the selected point
+        self.critical = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1.2))
+        self.marker = pg.ScatterPlotItem(
+            size=11, brush=pg.mkBrush(style.POINT), pen=pg.mkPen("w", width=1.5)
+        )
+
+    def _bind(self, items: list, on_overlays) -> None:
+        """Add the items bottom to top, and redraw on the session's signals."""
+        for z, item in enumerate(items):
+            item.setZValue(z)
+            self.addItem(item)
+        s = self.session
+        self._connect(s.function_changed, self._on_surface_changed)
+        self._connect(s.surface_changed, self._on_surface_changed)
+        self._connect(s.point_changed, self._on_point_changed)
+        self._connect(s.overlays_changed, on_overlays)
+        self._on_surface_changed()
+
+    def _show_critical(self, found: list, xs: list, ys: list) -> None:
+        """Critical points at (xs, ys), coloured and shaped by kind."""
+        symbols = {"maximum": "t", "saddle": "s"}
+        self.critical.setData(
+            xs,
+            ys,
+            brush=[pg.mkBrush(style.CRITICAL[c.kind]) for c in found],
+            symbol=[symbols.get(c.kind, "o") for c in found],
+            data=[c.kind for c in found],
+        )
+
+    def _on_surface_changed(self) -> None:
+        raise NotImplementedError
+
+    def _on_point_changed(self) -> None:
+        raise NotImplementedError
 
     def _connect(self, signal, slot) -> None:
         signal.connect(slot)
@@ -102,28 +133,16 @@ class MapView(_PlotView):
             name: pg.PlotCurveItem(pen=pg.mkPen(color, width=3), connect="finite")
             for name, color in (("gradient", style.GRADIENT), ("descent", style.DESCENT))
         }
-        self.critical = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1.2))
-        self.marker = pg.ScatterPlotItem(
-            size=11, brush=pg.mkBrush(style.POINT), pen=pg.mkPen("w", width=1.5)
-        )
-        for z, item in enumerate(
-            [
-                self.image,
-                self.contours,
-                self.field,
-                *self.eigen,
-                *self.arrows.values(),
-                self.critical,
-                self.marker,
-            ]
-        ):
-            item.setZValue(z)
-            self.addItem(item)
-        self._connect(session.function_changed, self._on_surface_changed)
-        self._connect(session.surface_changed, self._on_surface_changed)
-        self._connect(session.point_changed, self._on_point_changed)
-        self._connect(session.overlays_changed, self._on_overlays_changed)
-        self._on_surface_changed()
+        items = [
+            self.image,
+            self.contours,
+            self.field,
+            *self.eigen,
+            *self.arrows.values(),
+            self.critical,
+            self.marker,
+        ]
+        self._bind(items, self._on_overlays_changed)
 
     def _active(self) -> bool:
         return len(self.session.axes) == 2
@@ -158,15 +177,7 @@ class MapView(_PlotView):
         self.field.setData(field[:, 0], field[:, 1], connect="finite")
         found = s.critical() if on["critical"] else []
         a, b = s.axes
-        self.critical.setData(
-            [c.point[a] for c in found],
-            [c.point[b] for c in found],
-            brush=[pg.mkBrush(style.CRITICAL[c.kind]) for c in found],
-            symbol=[
-                "t" if c.kind == "maximum" else "s" if c.kind == "saddle" else "o" for c in found
-            ],
-            data=[c.kind for c in found],
-        )
+        self._show_critical(found, [c.point[a] for c in found], [c.point[b] for c in found])
         self._on_point_changed()
 
     def _on_point_changed(self) -> None:
@@ -213,20 +224,8 @@ class CurveView(_PlotView):
         self.parabola = pg.PlotCurveItem(
             pen=pg.mkPen(style.QUADRATIC, width=2.5, style=QtCore.Qt.PenStyle.DashLine)
         )
-        self.critical = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1.2))
-        self.marker = pg.ScatterPlotItem(
-            size=11, brush=pg.mkBrush(style.POINT), pen=pg.mkPen("w", width=1.5)
-        )
-        for z, item in enumerate(
-            [self.curve, self.tangent, self.parabola, self.critical, self.marker]
-        ):
-            item.setZValue(z)
-            self.addItem(item)
-        self._connect(session.function_changed, self._on_surface_changed)
-        self._connect(session.surface_changed, self._on_surface_changed)
-        self._connect(session.point_changed, self._on_point_changed)
-        self._connect(session.overlays_changed, self._on_surface_changed)
-        self._on_surface_changed()
+        items = [self.curve, self.tangent, self.parabola, self.critical, self.marker]
+        self._bind(items, self._on_surface_changed)
 
     def _active(self) -> bool:
         return len(self.session.axes) == 1
@@ -245,12 +244,7 @@ class CurveView(_PlotView):
         self.setXRange(*s.domain[0], padding=0.02)
         self.setYRange(*s.zrange(), padding=0.05)
         found = s.critical() if s.overlays["critical"] else []
-        self.critical.setData(
-            [c.point[0] for c in found],
-            [c.value for c in found],
-            brush=[pg.mkBrush(style.CRITICAL[c.kind]) for c in found],
-            data=[c.kind for c in found],
-        )
+        self._show_critical(found, [c.point[0] for c in found], [c.value for c in found])
         self._on_point_changed()
 
     def _on_point_changed(self) -> None:

@@ -15,6 +15,7 @@ import sys
 import time
 
 import numpy as np
+from run import print_table  # this folder is on sys.path when run as a script
 
 BARE = """
 import sys, time
@@ -147,10 +148,9 @@ def main() -> int:
         )
     )
 
-    width = max(len(r[0]) for r in rows)
-    print(f"{'benchmark':<{width}}  {'measured':>9}  target")
-    for what, measured, target, detail in rows:
-        print(f"{what:<{width}}  {measured:>9}  {target}  {detail}")
+    print_table(
+        [(what, measured, f"{target}  {detail}") for what, measured, target, detail in rows]
+    )
     return 0
 
 
