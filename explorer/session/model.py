@@ -312,6 +312,9 @@ class Session(QObject):
             if finite
             else (np.full(p.size, np.nan), np.full((p.size, p.size), np.nan))
         )
+        # eigh leaves 1e-13 where the answer is 0: show 0 (rank-deficient Hessians)
+        lam = np.where(np.abs(lam) < 1e-12 * max(1.0, float(np.max(np.abs(lam)))), 0.0, lam)
+        vec = np.where(np.abs(vec) < 1e-12, 0.0, vec)
         norm = float(np.linalg.norm(grad))
         if not (np.isfinite(value) and np.isfinite(norm)):
             kind = "undefined"

@@ -58,7 +58,7 @@ class InspectorPanel(QtWidgets.QWidget):
             "the quadratic model's like |ε|³"
         )
         inner = QtWidgets.QVBoxLayout(box)
-        self.eps_row = QtWidgets.QHBoxLayout()
+        self.eps_row = QtWidgets.QGridLayout()  # ε per variable, two to a row
         inner.addLayout(self.eps_row)
         self.eps_boxes: list[QtWidgets.QDoubleSpinBox] = []
         self._eps_for: tuple[str, ...] = ()
@@ -105,12 +105,13 @@ class InspectorPanel(QtWidgets.QWidget):
                 w.hide()
                 w.setParent(None)  # gone now, not at the next deferred delete
         self.eps_boxes = []
-        self.eps_row.addWidget(QtWidgets.QLabel("ε ="))
         for i, name in enumerate(names):
             b = spin(-1e3, 1e3, float(self.session.epsilon[i]), decimals=4, step=0.01)
             b.setToolTip(f"ε component along {name}")
             b.valueChanged.connect(self._on_eps_edited)
-            self.eps_row.addWidget(b)
+            row, col = divmod(i, 2)
+            self.eps_row.addWidget(QtWidgets.QLabel(f"ε<sub>{name}</sub>"), row, 2 * col)
+            self.eps_row.addWidget(b, row, 2 * col + 1)
             self.eps_boxes.append(b)
 
     def _on_eps_edited(self) -> None:
