@@ -3,6 +3,7 @@
 from .critical import KINDS, CriticalPoint, classify, critical_points
 from .directions import angle_to_gradient, directional_derivative, steepest_descent
 from .optimize import NAMES, PARAMS, STOP_REASONS, Optimizer, optimizer
+from .slices import Restriction, restrict
 from .taylor import TaylorModel, describe, linear_model, quadratic_model
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "STOP_REASONS",
     "CriticalPoint",
     "Optimizer",
+    "Restriction",
     "TaylorModel",
     "angle_to_gradient",
     "classify",
@@ -21,5 +23,6 @@ __all__ = [
     "linear_model",
     "optimizer",
     "quadratic_model",
+    "restrict",
     "steepest_descent",
 ]

@@ -14,6 +14,8 @@ import numpy as np
 
 from explorer.engine import Function
 
+from .slices import Restriction
+
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 MAX_SEEDS = 1024
 
@@ -55,7 +57,7 @@ def seeds(bounds: np.ndarray, count: int = MAX_SEEDS, rng_seed: int = 0) -> np.n
 
 
 def critical_points(
-    f: Function,
+    f: Function | Restriction,
     bounds: Sequence[tuple[float, float]],
     *,
     max_iter: int = 60,
@@ -78,7 +80,9 @@ def critical_points(
         return _newton(f, box, seeds(box, seed_count), max_iter)
 
 
-def _newton(f: Function, box: np.ndarray, x: np.ndarray, max_iter: int) -> list[CriticalPoint]:
+def _newton(
+    f: Function | Restriction, box: np.ndarray, x: np.ndarray, max_iter: int
+) -> list[CriticalPoint]:
     size = box[:, 1] - box[:, 0]
     grad = f.gradient(*x)
     norms = np.linalg.norm(grad, axis=0)
@@ -120,7 +124,9 @@ def _newton_step(h: np.ndarray, g: np.ndarray) -> np.ndarray:
     return np.einsum("nij,nj->ni", v, coeff)
 
 
-def _collect(f: Function, x: np.ndarray, box: np.ndarray, scale: float) -> list[CriticalPoint]:
+def _collect(
+    f: Function | Restriction, x: np.ndarray, box: np.ndarray, scale: float
+) -> list[CriticalPoint]:
     size = box[:, 1] - box[:, 0]
     pad = 1e-9 * size[:, None]
     inside = np.all((x >= box[:, :1] - pad) & (x <= box[:, 1:] + pad), axis=0)

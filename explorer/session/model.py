@@ -9,7 +9,7 @@ it returns and ask it to change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,7 @@ from explorer.calculus import (
     critical_points,
     linear_model,
     quadratic_model,
+    restrict,
 )
 from explorer.engine import Function, ParseError, parse
 
@@ -287,10 +288,17 @@ class Session(QObject):
         )
 
     def critical(self) -> list[CriticalPoint]:
-        """Critical points in the domain; for more than two variables, none (see status)."""
-        if self.dimension > 2:
-            return []
-        return self._cached("critical", lambda: critical_points(self.function, self.domain))
+        """Critical points in the domain; for more than two variables, those of the
+        plotted slice (the other variables fixed at the point), as full points."""
+        if self.dimension <= 2:
+            return self._cached("critical", lambda: critical_points(self.function, self.domain))
+
+        def in_slice() -> list[CriticalPoint]:
+            piece = restrict(self.function, self.axes, self.point)
+            found = critical_points(piece, [self.domain[a] for a in self.axes])
+            return [replace(c, point=piece.embed(c.point)) for c in found]
+
+        return self._cached("critical", in_slice)
 
     def info(self) -> PointInfo:
         key = f"info:{self.point.tobytes().hex()}"

@@ -61,7 +61,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "critical",
         "Critical &points",
         "Ctrl+7",
-        "All critical points in the domain, by kind (one or two variables)",
+        "All critical points in the domain (or in the plotted slice), by kind",
         "critical",
     ),
     ActionSpec(

@@ -156,7 +156,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.stack.setCurrentWidget(self.curve_view if one else self.splitter)
         for name in ("contours", "field", "eigen", "gradient", "descent"):
             self.actions_by_name[name].setEnabled(not one)
-        self.actions_by_name["critical"].setEnabled(self.session.dimension <= 2)
         self.actions_by_name["export_surface"].setEnabled(not one)
         self._on_point_changed()
 
@@ -169,10 +168,6 @@ class MainWindow(QtWidgets.QMainWindow):
         wire = self.actions_by_name["wireframe"]
         with QtCore.QSignalBlocker(wire):
             wire.setChecked(self.session.quadratic_wireframe)
-        if self.session.overlays["critical"] and self.session.dimension > 2:
-            self.statusBar().showMessage(
-                "Critical points are shown for functions of one or two variables", 5000
-            )
 
     def _on_point_changed(self) -> None:
         s = self.session

@@ -15,6 +15,7 @@ from explorer.calculus import (
     linear_model,
     optimizer,
     quadratic_model,
+    restrict,
     steepest_descent,
 )
 from explorer.engine import parse
@@ -78,6 +79,18 @@ def test_himmelblau_minima_values():
 def test_critical_points_of_a_function_undefined_in_the_box():
     assert critical_points(parse("log(x*y)"), [(-2, -1), (1, 2)]) == []
     assert critical_points(parse("sqrt(-x^2 - 1) + y"), [(-1, 1), (-1, 1)]) == []
+
+
+def test_critical_points_of_a_slice():
+    f = parse("(x - 1)^2 + (y + z)^2 - 2(z - 0.5)^2 + w")
+    piece = restrict(f, [1, 3], [0.0, 5.0, 0.25, 0.0])  # (w, x, y, z): plot x, z at w=0, y=1/4
+    assert piece.variables == ("x", "z") and piece.dimension == 2
+    found = critical_points(piece, [(-3, 3), (-3, 3)])
+    assert len(found) == 1 and found[0].kind == "saddle"
+    np.testing.assert_allclose(piece.embed(found[0].point), [0.0, 1.0, 0.25, 1.25], atol=1e-9)
+    np.testing.assert_allclose(piece.hessian(1.0, 0.5), [[2.0, 0.0], [0.0, -2.0]], atol=1e-12)
+    with pytest.raises(TypeError):
+        piece(1.0)
 
 
 def test_critical_points_rejects_bad_boxes():

@@ -338,6 +338,14 @@ def test_four_variables_show_a_slice_with_sliders(window, qtbot):
     assert set(panel.sliders) == {1, 2}
     a, b = s.axes
     assert window.map_view.getAxis("left").labelText == "z"
+    # critical points of the plotted slice, embedded in the full space
+    window.actions_by_name["critical"].setChecked(True)
+    found = s.critical()
+    assert found
+    for c in found:
+        np.testing.assert_allclose(c.point[[1, 2]], s.point[[1, 2]])
+        assert np.linalg.norm(s.function.gradient(*c.point)[[a, b]]) < 1e-6
+    assert len(window.map_view.critical.data) == len(found)
 
 
 def test_undefined_regions_are_holes_and_poles_are_clipped(window, qtbot):
