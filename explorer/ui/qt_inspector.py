@@ -66,7 +66,7 @@ class InspectorPanel(QtWidgets.QWidget):
         self.table.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.table.setFont(self.summary.font())
         inner.addWidget(self.table)
-        self.plot = pg.PlotWidget(background=style.BACKGROUND)
+        self.plot = pg.PlotWidget(background=style.BACKGROUND, enableMenu=False)  # a fixed view
         self.plot.setLogMode(x=True, y=True)
         self.plot.setMinimumHeight(150)
         self.plot.setLabel("bottom", "|ε|")
