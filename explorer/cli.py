@@ -238,7 +238,7 @@ def main(argv: Sequence[str] | None = None, out=None) -> int:
         return {"inspect": cmd_inspect, "critical": cmd_critical, "descend": cmd_descend}[
             args.command
         ](args, out)
-    except UsageError as exc:
+    except (UsageError, ParseError) as exc:  # ParseError: too large to differentiate
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -76,3 +76,13 @@ def test_diverging_run_exits_1():
     r = run("descend", "x^2", "--from=1", "--lr=5")
     assert r.returncode == 1
     assert "diverged" in r.stdout and "diverged" in r.stderr
+
+
+def test_too_large_to_differentiate_is_one_line_and_exit_2(monkeypatch, capsys):
+    import explorer.engine.function as function
+    from explorer import cli
+
+    monkeypatch.setattr(function, "MAX_DERIVATIVE_NODES", 12)
+    assert cli.main(["inspect", "x*exp(-x^2-y^2)", "--at=1,0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: the function is too large") and err.count("\n") == 1

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 
 import numpy as np
 
 from .codegen import compile_program, compile_scalar, emit, needed
-from .graph import CONST
-from .parser import Parsed, parse_text
+from .graph import CONST, GraphTooLarge
+from .ops import SCALAR_TYPES
+from .parser import Parsed, ParseError, parse_text
 from .trace import Trace, build_trace, plan_trace
 
-_SCALAR_TYPES: frozenset[type] = frozenset({float, int, np.float64, np.float32, np.int64, np.int32})
 _FALLBACK = (ArithmeticError, ValueError)  # math's domain and overflow errors
 MAX_DERIVATIVE_NODES = 400_000
 
@@ -68,16 +69,18 @@ class Function:
     # derivative graphs, built on first use ---------------------------------
     @cached_property
     def _reverse(self) -> tuple[list[int], dict[int, int]]:
-        return self.graph.reverse(self.output, list(self.var_nodes))
+        with _bounded("differentiate"):
+            return self.graph.reverse(self.output, list(self.var_nodes))
 
     @cached_property
     def _hessian_nodes(self) -> list[int]:
         grad = self._reverse[0]
         n = self.dimension
         upper: list[int] = []
-        for i in range(n):
-            row, _ = self.graph.reverse(grad[i], list(self.var_nodes))
-            upper.extend(row[i:])
+        with _bounded("differentiate twice"):
+            for i in range(n):
+                row, _ = self.graph.reverse(grad[i], list(self.var_nodes))
+                upper.extend(row[i:])
         return upper
 
     @cached_property
@@ -166,7 +169,7 @@ class Function:
         """The Hessian, shape ``(n, n, *broadcast)``, symmetric."""
         py, np_ = self._hessian_programs
         n = self.dimension
-        if _SCALAR_TYPES.issuperset(map(type, xs)) and n == len(xs):
+        if SCALAR_TYPES.issuperset(map(type, xs)) and n == len(xs):
             try:
                 upper = py(*map(float, xs))
             except _FALLBACK:
@@ -237,3 +240,14 @@ def _mirror(h: np.ndarray) -> np.ndarray:
         for j in range(i + 1, n):
             h[j, i] = h[i, j]
     return h
+
+
+@contextmanager
+def _bounded(what: str) -> Iterator[None]:
+    """Turn a derivative graph outgrowing its limit into a ParseError the user reads."""
+    try:
+        yield
+    except GraphTooLarge:
+        raise ParseError(
+            f"the function is too large to {what} (more than {MAX_DERIVATIVE_NODES:,} nodes)"
+        ) from None

@@ -64,6 +64,9 @@ def _np_sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+#: Argument types the Python-float entry points accept (anything else goes to numpy).
+SCALAR_TYPES: frozenset[type] = frozenset({float, int, np.float64, np.float32, np.int64, np.int32})
+
 #: Names the generated code may use, and nothing else.
 NAMESPACE: dict[str, object] = {
     "np": np,
@@ -79,7 +82,7 @@ NAMESPACE: dict[str, object] = {
     # for the scalar entry points (codegen.compile_scalar)
     "_f64": np.float64,
     "_array": np.array,
-    "_SCALARS": frozenset({float, int, np.float64, np.float32, np.int64, np.int32}),
+    "_SCALARS": SCALAR_TYPES,
 }
 
 

@@ -123,6 +123,10 @@ class Session(QObject):
             old[v][1] if v in old else 0.5 * (d[0] + d[1])
             for v, d in zip(f.variables, domain, strict=True)
         ]
+        try:  # builds the derivative graphs now, so their limits are met here
+            f.hessian(*point)
+        except ParseError as exc:
+            return exc
         self._apply(text, f, domain, point)
         self.preset = None
         self.function_changed.emit()
@@ -440,6 +444,7 @@ class Session(QObject):
             )
             if not ok:
                 raise ValueError("inconsistent values")
+            f.hessian(*point)  # derivative graphs within their limits
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ValueError(f"cannot restore the session: {exc}") from None
         self._apply(str(data["text"]), f, domain, point)

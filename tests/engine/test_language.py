@@ -102,6 +102,16 @@ def test_nan_and_inf_propagate_without_warnings():
     assert parse("softplus(x)")(1000.0) == 1000.0
 
 
+def test_derivatives_too_large_are_a_parse_error(monkeypatch):
+    import explorer.engine.function as function
+
+    monkeypatch.setattr(function, "MAX_DERIVATIVE_NODES", 12)
+    f = parse("x*exp(-x^2-y^2)")
+    assert f(1.0, 0.0) == pytest.approx(math.exp(-1))  # the value needs no derivatives
+    with pytest.raises(ParseError, match="too large to differentiate"):
+        f.gradient(1.0, 0.0)
+
+
 def test_huge_powers_are_floating_point():
     assert parse("9^9^9")() == math.inf
     assert parse("x^9^9^9")(0.5) == 0.0

@@ -59,6 +59,16 @@ def test_a_bad_text_changes_nothing(session):
     assert session.to_dict() == before and session.emitted == []
 
 
+def test_a_function_too_large_to_differentiate_is_refused(session, monkeypatch):
+    import explorer.engine.function as function
+
+    monkeypatch.setattr(function, "MAX_DERIVATIVE_NODES", 30)
+    before = session.to_dict()
+    problem = session.set_text("sin(x)*cos(y)*exp(x*y)")
+    assert isinstance(problem, ParseError) and "too large" in problem.message
+    assert session.to_dict() == before and session.emitted == []
+
+
 def test_a_new_function_keeps_the_domain_and_point_of_shared_variables(session):
     s = session
     s.set_domain(1, -3.0, 1.0)
