@@ -1,6 +1,6 @@
 """The chapter's algorithms on top of the engine. No Qt here."""
 
-from .critical import KINDS, CriticalPoint, classify, critical_points
+from .critical import KINDS, CriticalPoint, CriticalPoints, classify, critical_points
 from .directions import angle_to_gradient, directional_derivative, steepest_descent
 from .optimize import NAMES, PARAMS, STOP_REASONS, Optimizer, optimizer
 from .slices import Restriction, restrict
@@ -12,6 +12,7 @@ __all__ = [
     "PARAMS",
     "STOP_REASONS",
     "CriticalPoint",
+    "CriticalPoints",
     "Optimizer",
     "Restriction",
     "TaylorModel",

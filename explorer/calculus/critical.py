@@ -18,6 +18,16 @@ from .slices import Restriction
 
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 MAX_SEEDS = 1024
+# More degenerate points than this are a continuum (a flat region, a valley
+# floor, a line of critical points), not isolated points: they are not listed.
+MAX_DEGENERATE = 40
+
+
+class CriticalPoints(list):
+    """The isolated critical points found, sorted by value; `continuum` says that
+    non-isolated ones (a region or a curve of them) were found and left out."""
+
+    continuum: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,7 @@ def critical_points(
     *,
     max_iter: int = 60,
     seed_count: int = MAX_SEEDS,
-) -> list[CriticalPoint]:
+) -> CriticalPoints:
     """Every critical point of `f` found in the box `bounds`, sorted by value.
 
     Parameters
@@ -82,7 +92,7 @@ def critical_points(
 
 def _newton(
     f: Function | Restriction, box: np.ndarray, x: np.ndarray, max_iter: int
-) -> list[CriticalPoint]:
+) -> CriticalPoints:
     size = box[:, 1] - box[:, 0]
     grad = f.gradient(*x)
     norms = np.linalg.norm(grad, axis=0)
@@ -126,7 +136,7 @@ def _newton_step(h: np.ndarray, g: np.ndarray) -> np.ndarray:
 
 def _collect(
     f: Function | Restriction, x: np.ndarray, box: np.ndarray, scale: float
-) -> list[CriticalPoint]:
+) -> CriticalPoints:
     size = box[:, 1] - box[:, 0]
     pad = 1e-9 * size[:, None]
     inside = np.all((x >= box[:, :1] - pad) & (x <= box[:, 1:] + pad), axis=0)
@@ -151,4 +161,8 @@ def _collect(
             CriticalPoint(p.copy(), float(value), float(np.linalg.norm(g)), lam, vec, classify(lam))
         )
     found.sort(key=lambda c: (c.value, tuple(c.point)))
-    return found
+    result = CriticalPoints(found)
+    if sum(c.kind == "degenerate" for c in found) > MAX_DEGENERATE:
+        result = CriticalPoints(c for c in found if c.kind != "degenerate")
+        result.continuum = True
+    return result

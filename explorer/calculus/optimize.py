@@ -162,8 +162,11 @@ class Optimizer:
         """Advance one step; False once the run has stopped (see `stop_reason`)."""
         if self.stop_reason is not None:
             return False
-        with np.errstate(all="ignore"):
-            x = self._proposal()
+        with np.errstate(all="ignore"):  # overflow is caught below as divergence
+            return self._step()
+
+    def _step(self) -> bool:
+        x = self._proposal()
         if not np.all(np.isfinite(x)) or np.max(np.abs(x)) > DIVERGED_AT:
             self.stop_reason = "diverged"
             return False

@@ -16,7 +16,7 @@ import numpy as np
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from explorer.calculus import (
-    CriticalPoint,
+    CriticalPoints,
     TaylorModel,
     classify,
     critical_points,
@@ -291,16 +291,19 @@ class Session(QObject):
             "field", lambda: geometry.gradient_field(self.function, self.axes, self.point, self.box)
         )
 
-    def critical(self) -> list[CriticalPoint]:
-        """Critical points in the domain; for more than two variables, those of the
-        plotted slice (the other variables fixed at the point), as full points."""
+    def critical(self) -> CriticalPoints:
+        """Isolated critical points in the domain (`continuum` says others were left
+        out); for more than two variables, those of the plotted slice (the other
+        variables fixed at the point), as full points."""
         if self.dimension <= 2:
             return self._cached("critical", lambda: critical_points(self.function, self.domain))
 
-        def in_slice() -> list[CriticalPoint]:
+        def in_slice() -> CriticalPoints:
             piece = restrict(self.function, self.axes, self.point)
             found = critical_points(piece, [self.domain[a] for a in self.axes])
-            return [replace(c, point=piece.embed(c.point)) for c in found]
+            embedded = CriticalPoints(replace(c, point=piece.embed(c.point)) for c in found)
+            embedded.continuum = found.continuum
+            return embedded
 
         return self._cached("critical", in_slice)
 
@@ -382,11 +385,12 @@ class Session(QObject):
         """Gradient and steepest-descent directions in the plotted plane, as vectors
         a fixed fraction of the plotted span long (the inspector gives |∇f|)."""
         g = self.info().gradient[list(self.axes)]
-        norm = float(np.linalg.norm(g))
-        if not np.isfinite(norm) or norm == 0:
+        big = float(np.max(np.abs(g)))
+        if not np.isfinite(big) or big == 0:
             return {}
+        u = g / big  # scaled first: |∇f| itself may overflow (1e300·x·y)
         span = min(hi - lo for lo, hi in self.box)
-        v = g / norm * 0.2 * span
+        v = u / np.linalg.norm(u) * 0.2 * span
         return {"gradient": v, "descent": -v}
 
     def curve_models(self, n: int = 101) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -1,10 +1,9 @@
-"""The 3D view: the surface with its overlays, in a box scaled to a unit cube.
+"""The 3D view: the surface with its overlays, in a box scaled to a cube.
 
-Every item lives in data coordinates under one root item whose transform maps
-the plotted box (x, y and the z-range) to the cube; arrows, whose heads must
-not be stretched, are placed in cube coordinates. One adapter per visual: it
-creates its item once, listens to the session fields it draws, and redraws
-only when they change.
+The plotted box (x, y and the z-range) maps to the cube [-1, 1]² × [-0.7, 0.7];
+every item gets cube coordinates, computed in float64 before GL's float32.
+One adapter per visual: it creates its item once, listens to the session
+fields it draws, and redraws only when they change.
 """
 
 from __future__ import annotations
@@ -36,8 +35,6 @@ class SurfaceView(gl.GLViewWidget):
             "Drag to rotate, wheel to zoom, click to select a point;\n"
             "arrow keys move the point, Ctrl+arrows rotate"
         )
-        self.root = gl.GLGraphicsItem.GLGraphicsItem()
-        self.addItem(self.root)
         box = gl.GLBoxItem(size=QtGui.QVector3D(2, 2, 2 * HALF_Z), color=(90, 90, 90, 160))
         box.translate(-1, -1, -HALF_Z)
         self.addItem(box)
@@ -59,26 +56,27 @@ class SurfaceView(gl.GLViewWidget):
         self._on_surface_changed()
 
     # data <-> cube ---------------------------------------------------------------
-    def data_transform(self) -> QtGui.QMatrix4x4:
+    # Items get cube coordinates computed in float64: GL's float32 cannot hold
+    # a function's values when they pass 3e38 (exp(x²) on a wide domain).
+    def cube_map(self) -> tuple[np.ndarray, np.ndarray]:
+        """(scale, offset) with cube = data * scale + offset, per axis."""
         (x0, x1), (y0, y1) = self.session.box
         z0, z1 = self.session.zrange()
-        m = QtGui.QMatrix4x4()
-        m.translate(-1.0, -1.0, -HALF_Z)
-        m.scale(2.0 / (x1 - x0), 2.0 / (y1 - y0), 2 * HALF_Z / (z1 - z0))
-        m.translate(-x0, -y0, -z0)
-        return m
-
-    def to_cube(self, points: np.ndarray) -> np.ndarray:
-        (x0, x1), (y0, y1) = self.session.box
-        z0, z1 = self.session.zrange()
-        lo = np.array([x0, y0, z0])
         scale = np.array([2 / (x1 - x0), 2 / (y1 - y0), 2 * HALF_Z / (z1 - z0)])
-        return (np.asarray(points) - lo) * scale - np.array([1.0, 1.0, HALF_Z])
+        return scale, np.array([-1.0, -1.0, -HALF_Z]) - np.array([x0, y0, z0]) * scale
+
+    def to_cube(self, points) -> np.ndarray:
+        scale, offset = self.cube_map()
+        with np.errstate(all="ignore"):
+            return np.asarray(points, dtype=np.float64) * scale + offset
+
+    def from_cube(self, points) -> np.ndarray:
+        scale, offset = self.cube_map()
+        return (np.asarray(points, dtype=np.float64) - offset) / scale
 
     def _on_surface_changed(self) -> None:
         if len(self.session.axes) != 2:
             return
-        self.root.setTransform(self.data_transform())
         s = self.session
         names = [s.function.variables[a] for a in s.axes]
         (x0, x1), (y0, y1) = s.box
@@ -94,13 +92,13 @@ class SurfaceView(gl.GLViewWidget):
         """The ray under a widget position, in data coordinates (origin, direction)."""
         x0, y0, w, h = self.getViewport()
         m = self.projectionMatrix((x0, y0, w, h), (x0, y0, w, h)) * self.viewMatrix()
-        m = self.data_transform().inverted()[0] * m.inverted()[0]
+        m = m.inverted()[0]
         ndc_x = 2.0 * pos.x() / w - 1.0
         ndc_y = 1.0 - 2.0 * pos.y() / h
         near = m.map(QtGui.QVector4D(ndc_x, ndc_y, -1.0, 1.0))
         far = m.map(QtGui.QVector4D(ndc_x, ndc_y, 1.0, 1.0))
-        a = np.array([near.x(), near.y(), near.z()]) / near.w()
-        b = np.array([far.x(), far.y(), far.z()]) / far.w()
+        a = self.from_cube(np.array([near.x(), near.y(), near.z()]) / near.w())
+        b = self.from_cube(np.array([far.x(), far.y(), far.z()]) / far.w())
         return a, b - a
 
     def click(self, pos: QtCore.QPointF) -> bool:
@@ -176,7 +174,7 @@ class SurfaceAdapter(Adapter):
 
     def __init__(self, view: SurfaceView) -> None:
         self.item = GLGraphSurface()
-        self.item.setParentItem(view.root)
+        view.addItem(self.item)
         super().__init__(view)
         self._on_changed()
 
@@ -185,17 +183,36 @@ class SurfaceAdapter(Adapter):
         zr = self.session.zrange()
         with np.errstate(invalid="ignore"):
             visible = np.isfinite(s.z) & (s.z >= zr[0]) & (s.z <= zr[1])
-        self.item.set_grid(s.xs, s.ys, s.z, s.normals, style.surface_colors(s.z, zr), visible)
+        scale, offset = self.view.cube_map()
+        z = np.where(visible, s.z, zr[0]) * scale[2] + offset[2]
+        # normals transform by the inverse scale; normalized in float64
+        with np.errstate(all="ignore"):
+            n = s.normals / scale
+            n /= np.linalg.norm(n, axis=-1, keepdims=True)
+        n[~np.all(np.isfinite(n), axis=-1)] = (0.0, 0.0, 1.0)
+        self.item.set_grid(
+            s.xs * scale[0] + offset[0],
+            s.ys * scale[1] + offset[1],
+            z,
+            n,
+            style.surface_colors(s.z, zr),
+            visible,
+        )
+
+
+def _show(items, on: bool) -> None:
+    for item in items:
+        item.setVisible(on)
 
 
 class TangentAdapter(Adapter):
     signals = ("function_changed", "surface_changed", "point_changed", "overlays_changed")
+    FACES = np.array([[0, 1, 3], [0, 3, 2]], dtype=np.uint32)
 
     def __init__(self, view: SurfaceView) -> None:
-        faces = np.array([[0, 1, 3], [0, 3, 2]], dtype=np.uint32)
         self.item = gl.GLMeshItem(
             vertexes=np.zeros((4, 3)),
-            faces=faces,
+            faces=self.FACES,
             color=style.rgba(style.TANGENT, 0.55),
             smooth=False,
             glOptions="translucent",
@@ -205,24 +222,18 @@ class TangentAdapter(Adapter):
             color=style.rgba(style.TANGENT), width=2.0, antialias=True, glOptions="translucent"
         )
         for item in (self.item, self.outline):
-            item.setParentItem(view.root)
+            view.addItem(item)
             item.setDepthValue(10)
         super().__init__(view)
         self._on_changed()
 
     def redraw(self) -> None:
-        on = self.session.overlays["tangent"]
-        self.item.setVisible(on)
-        self.outline.setVisible(on)
-        if not on:
-            return
-        v = self.session.tangent_patch().reshape(-1, 3)
-        if not np.all(np.isfinite(v)):
-            self.item.setVisible(False)
-            self.outline.setVisible(False)
-            return
-        self.item.setMeshData(vertexes=v, faces=np.array([[0, 1, 3], [0, 3, 2]], np.uint32))
-        self.outline.setData(pos=v[[0, 1, 3, 2, 0]])
+        v = self.view.to_cube(self.session.tangent_patch().reshape(-1, 3))
+        on = self.session.overlays["tangent"] and bool(np.all(np.isfinite(v)))
+        _show((self.item, self.outline), on)
+        if on:
+            self.item.setMeshData(vertexes=v, faces=self.FACES)
+            self.outline.setData(pos=v[[0, 1, 3, 2, 0]])
 
 
 class QuadraticAdapter(Adapter):
@@ -246,24 +257,23 @@ class QuadraticAdapter(Adapter):
             glOptions="translucent",
         )
         for item in (self.mesh, self.wire):
-            item.setParentItem(view.root)
+            view.addItem(item)
             item.setDepthValue(11)
         super().__init__(view)
         self._on_changed()
 
     def redraw(self) -> None:
         s = self.session
-        on = s.overlays["quadratic"]
-        v = s.quadratic_patch(self.N) if on else None
-        zr = s.zrange()
-        if v is not None:
+        v = None
+        if s.overlays["quadratic"]:
+            v = s.quadratic_patch(self.N).copy()
             # the parabola leaves the box quickly: clip it to the z-range like the surface
-            v = v.copy()
-            v[..., 2] = np.clip(v[..., 2], *zr)
+            v[..., 2] = np.clip(v[..., 2], *s.zrange())
+            v = self.view.to_cube(v)
         ok = v is not None and bool(np.all(np.isfinite(v)))
         self.mesh.setVisible(ok and not s.quadratic_wireframe)
         self.wire.setVisible(ok and s.quadratic_wireframe)
-        if not ok:
+        if v is None or not ok:
             return
         if s.quadratic_wireframe:
             rows = np.stack([v[:, :-1], v[:, 1:]], axis=2).reshape(-1, 3)
@@ -279,7 +289,7 @@ class PointAdapter(Adapter):
     def __init__(self, view: SurfaceView) -> None:
         self.item = gl.GLScatterPlotItem(size=12, color=style.rgba(style.POINT), pxMode=True)
         self.item.setGLOptions("translucent")
-        self.item.setParentItem(view.root)
+        view.addItem(self.item)
         self.item.setDepthValue(20)
         super().__init__(view)
         self._on_changed()
@@ -288,11 +298,11 @@ class PointAdapter(Adapter):
         s = self.session
         info = s.info()
         a, b = s.axes
-        ok = np.isfinite(info.value)
-        self.item.setVisible(bool(ok))
+        ok = bool(np.isfinite(info.value))
+        self.item.setVisible(ok)
         if ok:
             z = float(np.clip(info.value, *s.zrange()))
-            self.item.setData(pos=np.array([[s.point[a], s.point[b], z]]))
+            self.item.setData(pos=self.view.to_cube([[s.point[a], s.point[b], z]]))
 
 
 class ArrowAdapter(Adapter):
@@ -317,25 +327,21 @@ class ArrowAdapter(Adapter):
         s = self.session
         vec = s.arrows().get(self.name) if s.overlays[self.name] else None
         info = s.info()
-        show = vec is not None and bool(np.isfinite(info.value))
-        self.shaft.setVisible(show)
-        self.head.setVisible(show)
-        if not show:
-            return
-        a, b = s.axes
-        g = info.gradient[[a, b]]
-        start = np.array([s.point[a], s.point[b], info.value])
-        end = start + np.array([vec[0], vec[1], g @ vec])  # along the tangent plane
-        p0, p1 = self.view.to_cube(np.array([start, end]))
-        direction = p1 - p0
-        length = float(np.linalg.norm(direction))
-        if length == 0:
-            self.shaft.setVisible(False)
-            self.head.setVisible(False)
+        ends = None
+        if vec is not None and np.isfinite(info.value):
+            a, b = s.axes
+            start = np.array([s.point[a], s.point[b], info.value])
+            with np.errstate(all="ignore"):
+                rise = info.gradient[[a, b]] @ vec  # along the tangent plane
+            ends = self.view.to_cube([start, start + np.array([vec[0], vec[1], rise])])
+        direction = ends[1] - ends[0] if ends is not None else np.zeros(3)
+        length = float(np.linalg.norm(direction)) if np.all(np.isfinite(direction)) else 0.0
+        _show((self.shaft, self.head), length > 0)
+        if ends is None or length == 0:
             return
         u = direction / length
-        base = p1 - 0.14 * u
-        self.shaft.setData(pos=np.array([p0, base]))
+        base = ends[1] - 0.14 * u
+        self.shaft.setData(pos=np.array([ends[0], base]))
         m = QtGui.QMatrix4x4()
         m.translate(*base)
         axis = np.cross([0.0, 0.0, 1.0], u)
@@ -353,19 +359,20 @@ class CriticalAdapter(Adapter):
     def __init__(self, view: SurfaceView) -> None:
         self.item = gl.GLScatterPlotItem(size=11, pxMode=True)
         self.item.setGLOptions("translucent")
-        self.item.setParentItem(view.root)
+        view.addItem(self.item)
         self.item.setDepthValue(19)
         super().__init__(view)
         self._on_changed()
 
     def redraw(self) -> None:
         s = self.session
-        found = s.critical() if s.overlays["critical"] else []
         zr = s.zrange()
-        found = [c for c in found if zr[0] <= c.value <= zr[1]]
+        found = [
+            c for c in (s.critical() if s.overlays["critical"] else []) if zr[0] <= c.value <= zr[1]
+        ]
         self.item.setVisible(bool(found))
         if found:
             a, b = s.axes
-            pos = np.array([[c.point[a], c.point[b], c.value] for c in found])
+            pos = self.view.to_cube([[c.point[a], c.point[b], c.value] for c in found])
             colors = np.array([style.rgba(style.CRITICAL[c.kind]) for c in found])
             self.item.setData(pos=pos, color=colors)

@@ -78,6 +78,7 @@ class MainWindow(QtWidgets.QMainWindow):
         s.function_changed.connect(self._on_overlays_changed)
         s.point_changed.connect(self._on_point_changed)
         s.surface_changed.connect(self._on_point_changed)
+        s.surface_changed.connect(self._on_overlays_changed)
         s.overlays_changed.connect(self._on_overlays_changed)
         self._on_function_changed()
         self._on_overlays_changed()
@@ -168,6 +169,12 @@ class MainWindow(QtWidgets.QMainWindow):
         wire = self.actions_by_name["wireframe"]
         with QtCore.QSignalBlocker(wire):
             wire.setChecked(self.session.quadratic_wireframe)
+        if self.session.overlays["critical"] and self.session.critical().continuum:
+            self.statusBar().showMessage(
+                "Critical points are not isolated here (a flat region or a curve of them): "
+                "only isolated ones are marked",
+                8000,
+            )
 
     def _on_point_changed(self) -> None:
         s = self.session

@@ -252,7 +252,8 @@ class CurveView(_PlotView):
             return
         s = self.session
         info = s.info()
-        self.marker.setData([s.point[0]], [info.value] if np.isfinite(info.value) else [np.nan])
+        defined = bool(np.isfinite(info.value))  # no marker where f is undefined
+        self.marker.setData([s.point[0]] if defined else [], [info.value] if defined else [])
         xs, lin, quad = s.curve_models()
         on = s.overlays
         self.tangent.setData(xs if on["tangent"] else [], lin if on["tangent"] else [])

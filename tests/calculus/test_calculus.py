@@ -183,3 +183,11 @@ def test_directional_derivative_and_steepest_descent():
     with pytest.raises(ValueError):
         directional_derivative(f, p, (0, 0))
     assert math.isnan(angle_to_gradient(parse("x^2+y^2"), (0, 0), (1, 0)))
+
+
+@pytest.mark.parametrize("text", ["0*x + 0*y + 1", "relu(x - y)", "sign(x*y)", "(x + y)^2"])
+def test_a_continuum_of_critical_points_is_reported_not_listed(text):
+    found = critical_points(parse(text), [(-2, 2), (-2, 2)])
+    assert found.continuum
+    assert all(c.kind != "degenerate" for c in found)
+    assert not critical_points(parse("x^2 - y^2"), [(-1, 1), (-1, 1)]).continuum

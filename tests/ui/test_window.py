@@ -34,11 +34,16 @@ def test_starts_with_a_lit_coloured_surface_and_a_map(window, qtbot):
     surface = window.surface_view.adapters["surface"].item
     n = s.resolution
     assert surface.face_count == 2 * (n - 1) ** 2
-    # normals come from the gradient: (−f_x, −f_y, 1)
+    # normals come from the gradient: (−f_x, −f_y, 1), carried into the cube's frame
     surf = s.surface()
     i, j = 40, 90
     g = s.function.gradient(surf.xs[i], surf.ys[j])
-    np.testing.assert_allclose(surface.normals.reshape(n, n, 3)[i, j], [-g[0], -g[1], 1], rtol=1e-5)
+    scale, _ = window.surface_view.cube_map()
+    expected = np.array([-g[0], -g[1], 1.0]) / scale
+    expected /= np.linalg.norm(expected)
+    np.testing.assert_allclose(surface.normals.reshape(n, n, 3)[i, j], expected, rtol=1e-5)
+    vertex = window.surface_view.from_cube(surface.vertexes.reshape(n, n, 3)[i, j])
+    np.testing.assert_allclose(vertex, [surf.xs[i], surf.ys[j], surf.z[i, j]], rtol=1e-5, atol=1e-6)
     img = gl_pixels(window.surface_view, qtbot)
     background = near(img, style.BACKGROUND, 6)
     colourful = int((img.max(axis=-1).astype(int) - img.min(axis=-1) > 60).sum())
@@ -145,16 +150,16 @@ def test_click_and_drag_on_the_map_select_the_point(window, qtbot):
     settle(qtbot)
     np.testing.assert_allclose(window.session.point, [1.0, 0.5], atol=px)
     # both views show the same point
-    a = window.surface_view.adapters["point"].item.pos
-    np.testing.assert_allclose(a[0, :2], window.session.point)
+    a = window.surface_view.from_cube(window.surface_view.adapters["point"].item.pos)
+    np.testing.assert_allclose(a[0, :2], window.session.point, rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(np.ravel(window.map_view.marker.getData()), window.session.point)
 
 
 def project(view, x, y, z) -> QtCore.QPointF:
     """Widget position of a data point in the 3D view."""
     vp = view.getViewport()
-    m = view.projectionMatrix(vp, vp) * view.viewMatrix() * view.data_transform()
-    p = m.map(QtGui.QVector4D(x, y, z, 1.0))
+    m = view.projectionMatrix(vp, vp) * view.viewMatrix()
+    p = m.map(QtGui.QVector4D(*view.to_cube([x, y, z]), 1.0))
     return QtCore.QPointF((p.x() / p.w() + 1) / 2 * vp[2], (1 - p.y() / p.w()) / 2 * vp[3])
 
 
@@ -210,20 +215,21 @@ def test_tangent_plane_and_quadratic_meshes_are_the_models(window, qtbot):
     window.actions_by_name["quadratic"].setChecked(True)
     s.set_point([-0.6, 0.4])
     lin = linear_model(s.function, s.point)
-    tangent = window.surface_view.adapters["tangent"].item.opts["meshdata"].vertexes()
+    view = window.surface_view
+    tangent = view.from_cube(view.adapters["tangent"].item.opts["meshdata"].vertexes())
     np.testing.assert_allclose(
         tangent[:, 2], lin(tangent[:, 0], tangent[:, 1]), rtol=1e-5, atol=1e-6
     )
     assert tangent[:, 0].min() < -0.6 < tangent[:, 0].max()
     quad = quadratic_model(s.function, s.point)
-    mesh = window.surface_view.adapters["quadratic"].mesh.opts["meshdata"].vertexes()
+    mesh = view.from_cube(view.adapters["quadratic"].mesh.opts["meshdata"].vertexes())
     zr = s.zrange()
     expected = np.clip(quad(mesh[:, 0], mesh[:, 1]), *zr)
     np.testing.assert_allclose(mesh[:, 2], expected, rtol=1e-5, atol=1e-6)
     window.actions_by_name["wireframe"].setChecked(True)
     wire = window.surface_view.adapters["quadratic"].wire
     assert wire.visible() and not window.surface_view.adapters["quadratic"].mesh.visible()
-    pos = wire.pos
+    pos = view.from_cube(wire.pos)
     np.testing.assert_allclose(
         pos[:, 2], np.clip(quad(pos[:, 0], pos[:, 1]), *zr), rtol=1e-5, atol=1e-6
     )
@@ -339,9 +345,12 @@ def test_four_variables_show_a_slice_with_sliders(window, qtbot):
     a, b = s.axes
     assert window.map_view.getAxis("left").labelText == "z"
     # critical points of the plotted slice, embedded in the full space
+    assert s.set_text("(w - 1)^2 - x^2 + y*z + z^2") is None
+    s.set_axes(0, 3)
     window.actions_by_name["critical"].setChecked(True)
     found = s.critical()
-    assert found
+    assert [c.kind for c in found] == ["minimum"]
+    np.testing.assert_allclose(found[0].point[[0, 3]], [1.0, -s.point[2] / 2], atol=1e-9)
     for c in found:
         np.testing.assert_allclose(c.point[[1, 2]], s.point[[1, 2]])
         assert np.linalg.norm(s.function.gradient(*c.point)[[a, b]]) < 1e-6
@@ -398,3 +407,35 @@ def test_resize_keeps_drawing(window, qtbot):
     img = gl_pixels(window.surface_view, qtbot)
     assert img.shape[0] == window.surface_view.height()
     assert int((img.max(axis=-1).astype(int) - img.min(axis=-1) > 60).sum()) > 1000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "exp(1000*x^2 + y)",
+        "1e300*x*y",
+        "x/0",
+        "0*x + 0*y",
+        "sqrt(-1 - x^2 - y^2)",
+        "sign(x*y)",
+        "relu(x - y)",
+        "tan(10x)*y",
+        "log(0*x)",
+    ],
+)
+def test_extreme_functions_draw_without_errors(window, qtbot, text):
+    """Overflowing, undefined, constant and flat functions with every overlay on:
+    no warning or exception anywhere (warnings are errors here), and the
+    float32 GL buffers hold only finite numbers."""
+    s = window.session
+    for name in s.overlays:
+        s.set_overlay(name, True)
+    assert s.set_text(text) is None
+    s.nudge(1, 1)
+    widget_pixels(window.curve_view if s.dimension == 1 else window.map_view)  # paints
+    if s.dimension == 2:
+        assert gl_pixels(window.surface_view, qtbot).size > 0
+        item = window.surface_view.adapters["surface"].item
+        assert np.all(np.isfinite(item.vertexes)) and np.all(np.isfinite(item.normals))
+    if s.critical().continuum:
+        assert "not isolated" in window.statusBar().currentMessage()
