@@ -178,3 +178,36 @@ def test_without_a_display_one_clear_line(tmp_path):
     assert "no display" in r.stderr and "xvfb-run" in r.stderr
     r = run("render", "x*y", f"--out={tmp_path / 'a.png'}", env=env)
     assert r.returncode == 2 and "xvfb-run" in r.stderr
+
+
+SLOT_RAISES = """
+from PyQt6 import QtCore, QtWidgets
+from explorer.ui import errors
+from explorer.ui.app import make_app
+
+app = make_app([])
+errors.install()
+
+def boom():
+    raise RuntimeError("boom in a timer slot")
+
+def check():
+    boxes = [w for w in QtWidgets.QApplication.topLevelWidgets()
+             if isinstance(w, QtWidgets.QMessageBox) and w.isVisible()]
+    print("alive", len(boxes), flush=True)
+    app.quit()
+
+QtCore.QTimer.singleShot(0, boom)
+QtCore.QTimer.singleShot(400, check)
+app.exec()
+"""
+
+
+def test_an_exception_in_a_slot_shows_a_dialog_and_the_app_lives():
+    # Without the handler there is no dialog, and PyQt6 may abort the process.
+    r = subprocess.run(
+        [sys.executable, "-c", SLOT_RAISES], capture_output=True, text=True, timeout=60
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "alive 1"
+    assert "RuntimeError: boom in a timer slot" in r.stderr
