@@ -50,19 +50,18 @@ def cmd_render(args: argparse.Namespace, out) -> int:
     if args.view == "surface" and s.dimension == 1:
         raise UsageError("a function of one variable has no surface; use --view=contour")
     window.resize(*size)
-    if args.view != "window":
-        which = (
-            window.surface_view
-            if args.view == "surface"
-            else (window.curve_view if s.dimension == 1 else window.map_view)
-        )
-        window.setCentralWidget(which)
-        for dock in window.docks.values():
-            dock.hide()
-        window.menuBar().hide()
-        window.statusBar().hide()
-        for bar in window.findChildren(type(window.addToolBar("x"))):
-            bar.hide()
+    if args.view != "window":  # the one view fills the window: hide everything else
+        from PyQt6.QtWidgets import QToolBar
+
+        for widget in (
+            *window.docks.values(),
+            *window.findChildren(QToolBar),
+            window.menuBar(),
+            window.statusBar(),
+        ):
+            widget.hide()
+        if s.dimension == 2:
+            (window.map_view if args.view == "surface" else window.surface_view).hide()
     window.show()
     for _ in range(5):
         app.processEvents()

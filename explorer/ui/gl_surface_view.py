@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph.opengl as gl
+from OpenGL import GL
 from PyQt6 import QtCore, QtGui
 
 from explorer.session.model import Session
@@ -17,6 +18,12 @@ from explorer.session.model import Session
 from . import style
 from .gl_items import GLGraphSurface, grid_faces
 
+ON_TOP = {
+    GL.GL_DEPTH_TEST: False,
+    GL.GL_BLEND: True,
+    GL.GL_CULL_FACE: False,
+    "glBlendFunc": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA),
+}
 HALF_Z = 0.7  # the cube is [-1, 1] × [-1, 1] × [-HALF_Z, HALF_Z]
 DISTANCE = 3.3  # the default camera distance
 
@@ -288,9 +295,11 @@ class PointAdapter(Adapter):
 
     def __init__(self, view: SurfaceView) -> None:
         self.item = gl.GLScatterPlotItem(size=12, color=style.rgba(style.POINT), pxMode=True)
-        self.item.setGLOptions("translucent")
+        # The point lies on the surface, at the surface's own depth: with the depth
+        # test it would lose to the surface. Drawn last and on top, like a cursor.
+        self.item.setGLOptions(ON_TOP)
         view.addItem(self.item)
-        self.item.setDepthValue(20)
+        self.item.setDepthValue(30)
         super().__init__(view)
         self._on_changed()
 

@@ -51,6 +51,12 @@ def test_starts_with_a_lit_coloured_surface_and_a_map(window, qtbot):
     assert background > 0.2 * img.shape[0] * img.shape[1]
     # lit: the surface shows many shades, not a flat fill
     assert len(np.unique(img.reshape(-1, 3), axis=0)) > 2000
+    # the selected point shows on the surface (it sits at the surface's own depth)
+    marker = window.surface_view.adapters["point"].item
+    marker.setVisible(False)
+    without = gl_pixels(window.surface_view, qtbot)
+    marker.setVisible(True)
+    assert int(np.any(gl_pixels(window.surface_view, qtbot) != without, axis=-1).sum()) > 40
     map_img = widget_pixels(window.map_view)
     yellow = style.COLORMAP.map(1.0, mode="byte")[:3]
     assert near(map_img, yellow, 40) > 50  # the maximum of x e^(−x²−y²) is yellow
