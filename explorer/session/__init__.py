@@ -1,0 +1,1 @@
+"""The session model the views observe, the presets, and view geometry. No widgets."""
