@@ -5,6 +5,7 @@ Needs a display (under Xvfb on a machine without one)."""
 from __future__ import annotations
 
 import argparse
+import sys
 
 from explorer.cli import UsageError, box, vector
 from explorer.session.model import OVERLAYS
@@ -71,4 +72,10 @@ def cmd_render(args: argparse.Namespace, out) -> int:
     if not ok:
         raise UsageError(f"cannot write {args.out}")
     print(f"wrote {args.out} ({image.width()}x{image.height()})", file=out)
+    if (image.width(), image.height()) != size:
+        print(
+            f"note: the window cannot be smaller than {image.width()}x{image.height()} with "
+            "its panels; --view=surface or --view=contour can",
+            file=sys.stderr,
+        )
     return 0
