@@ -109,4 +109,5 @@ def test_random_actions(window, qtbot):
         assert window.surface_view.adapters["surface"].item.face_count >= 0
     for name, on in s.overlays.items():
         assert window.actions_by_name[name].isChecked() == on
+    print(f"soak: memory grew by {growth:.1f} MB")
     assert growth < 80, f"memory grew by {growth:.0f} MB"
