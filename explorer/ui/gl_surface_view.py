@@ -156,12 +156,17 @@ class Adapter:
 
     signals: tuple[str, ...] = ()
 
-    def __init__(self, view: SurfaceView) -> None:
+    def __init__(self, view: SurfaceView, items: tuple, depth: int) -> None:
+        """Add the adapter's `items` (drawn in `depth` order), connect, and draw once."""
         self.view = view
         self.session = view.session
+        for item in items:
+            view.addItem(item)
+            item.setDepthValue(depth)
         self._connections = [(getattr(self.session, s), self._on_changed) for s in self.signals]
         for signal, slot in self._connections:
             signal.connect(slot)
+        self._on_changed()
 
     def _on_changed(self) -> None:
         if len(self.session.axes) == 2:
@@ -181,9 +186,7 @@ class SurfaceAdapter(Adapter):
 
     def __init__(self, view: SurfaceView) -> None:
         self.item = GLGraphSurface()
-        view.addItem(self.item)
-        super().__init__(view)
-        self._on_changed()
+        super().__init__(view, (self.item,), 0)
 
     def redraw(self) -> None:
         s = self.session.surface()
@@ -228,17 +231,14 @@ class TangentAdapter(Adapter):
         self.outline = gl.GLLinePlotItem(
             color=style.rgba(style.TANGENT), width=2.0, antialias=True, glOptions="translucent"
         )
-        for item in (self.item, self.outline):
-            view.addItem(item)
-            item.setDepthValue(10)
-        super().__init__(view)
-        self._on_changed()
+        super().__init__(view, (self.item, self.outline), 10)
 
     def redraw(self) -> None:
-        v = self.view.to_cube(self.session.tangent_patch().reshape(-1, 3))
-        on = self.session.overlays["tangent"] and bool(np.all(np.isfinite(v)))
+        on = self.session.overlays["tangent"]
+        v = self.view.to_cube(self.session.tangent_patch().reshape(-1, 3)) if on else None
+        on = v is not None and bool(np.all(np.isfinite(v)))
         _show((self.item, self.outline), on)
-        if on:
+        if v is not None and on:
             self.item.setMeshData(vertexes=v, faces=self.FACES)
             self.outline.setData(pos=v[[0, 1, 3, 2, 0]])
 
@@ -263,11 +263,7 @@ class QuadraticAdapter(Adapter):
             antialias=True,
             glOptions="translucent",
         )
-        for item in (self.mesh, self.wire):
-            view.addItem(item)
-            item.setDepthValue(11)
-        super().__init__(view)
-        self._on_changed()
+        super().__init__(view, (self.mesh, self.wire), 11)
 
     def redraw(self) -> None:
         s = self.session
@@ -298,10 +294,7 @@ class PointAdapter(Adapter):
         # The point lies on the surface, at the surface's own depth: with the depth
         # test it would lose to the surface. Drawn last and on top, like a cursor.
         self.item.setGLOptions(ON_TOP)
-        view.addItem(self.item)
-        self.item.setDepthValue(30)
-        super().__init__(view)
-        self._on_changed()
+        super().__init__(view, (self.item,), 30)
 
     def redraw(self) -> None:
         s = self.session
@@ -326,11 +319,7 @@ class ArrowAdapter(Adapter):
         self.head = gl.GLMeshItem(
             meshdata=cone, color=style.rgba(color), smooth=False, shader=None, glOptions="opaque"
         )
-        for item in (self.shaft, self.head):
-            view.addItem(item)
-            item.setDepthValue(21)
-        super().__init__(view)
-        self._on_changed()
+        super().__init__(view, (self.shaft, self.head), 21)
 
     def redraw(self) -> None:
         s = self.session
@@ -368,10 +357,7 @@ class CriticalAdapter(Adapter):
     def __init__(self, view: SurfaceView) -> None:
         self.item = gl.GLScatterPlotItem(size=11, pxMode=True)
         self.item.setGLOptions("translucent")
-        view.addItem(self.item)
-        self.item.setDepthValue(19)
-        super().__init__(view)
-        self._on_changed()
+        super().__init__(view, (self.item,), 19)
 
     def redraw(self) -> None:
         s = self.session

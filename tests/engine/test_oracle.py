@@ -103,15 +103,20 @@ def _sympy_number(expr, at, *wrt):
     return value.real
 
 
+def oracle_settings(examples: int):
+    """Slow examples (sympy) and many filtered ones (points outside a domain) are expected."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+
+
 def _close(engine, oracle, rel=1e-7):
     return abs(engine - oracle) <= rel * max(1.0, abs(oracle))
 
 
-@settings(
-    max_examples=120,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@oracle_settings(120)
 @given(expressions, points)
 def test_gradient_and_hessian_agree_with_sympy(expr, at):
     text, sym = expr
@@ -132,11 +137,7 @@ def test_gradient_and_hessian_agree_with_sympy(expr, at):
                 assert _close(hess[i, j], d2, rel=1e-6), (text, at, i, j, hess[i, j], d2)
 
 
-@settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@oracle_settings(150)
 @given(expressions, points)
 def test_derivatives_agree_with_finite_differences(expr, at):
     text, _ = expr
