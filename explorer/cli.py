@@ -24,6 +24,7 @@ from explorer.calculus import (
 )
 from explorer.calculus.critical import classify
 from explorer.engine import Function, ParseError, parse
+from explorer.session.overlays import OVERLAYS
 
 COMMANDS = ("inspect", "critical", "descend", "render")
 
@@ -214,7 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--overlay",
         action="append",
         default=[],
-        help="tangent, quadratic, gradient, descent, contours, field, critical",
+        choices=list(OVERLAYS),
+        metavar="NAME",
+        help=f"draw this overlay (repeatable): {', '.join(OVERLAYS)}",
     )
     r.add_argument("--view", default="window", choices=["surface", "contour", "window"])
     r.add_argument("--size", default="1200x800", help="WxH in pixels")

@@ -8,7 +8,7 @@ import argparse
 import sys
 
 from explorer.cli import UsageError, box, vector
-from explorer.session.model import OVERLAYS
+from explorer.session.overlays import OVERLAYS
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -26,9 +26,6 @@ def cmd_render(args: argparse.Namespace, out) -> int:
 
     if not display_available():
         raise UsageError(NO_DISPLAY.removeprefix("explorer: "))
-    unknown = [o for o in args.overlay if o not in OVERLAYS]
-    if unknown:
-        raise UsageError(f"unknown overlay {unknown[0]!r}; choose from {', '.join(OVERLAYS)}")
     size = _size(args.size)
     from explorer.ui.app import make_app
 
@@ -61,7 +58,7 @@ def cmd_render(args: argparse.Namespace, out) -> int:
             window.statusBar(),
         ):
             widget.hide()
-        if s.dimension == 2:
+        if len(s.axes) == 2:
             (window.map_view if args.view == "surface" else window.surface_view).hide()
     window.show()
     for _ in range(5):

@@ -27,19 +27,10 @@ from explorer.calculus import (
 from explorer.engine import Function, ParseError, parse
 
 from . import geometry
+from .overlays import OVERLAYS
 from .presets import DEFAULT, Preset
 
 SCHEMA = 1
-OVERLAYS = {  # name: (label, on by default)
-    "tangent": ("Tangent plane", True),
-    "quadratic": ("Taylor quadratic", False),
-    "gradient": ("Gradient arrow", True),
-    "descent": ("Steepest-descent arrow", False),
-    "contours": ("Contour lines", True),
-    "field": ("Gradient field", False),
-    "critical": ("Critical points", False),
-    "eigen": ("Hessian eigenvectors", False),
-}
 RESOLUTIONS = (41, 81, 121, 151, 201, 301)
 PATCH_HALF = 0.18  # overlay patches span this fraction of each axis on either side
 
@@ -86,7 +77,7 @@ class Session(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.overlays = {k: on for k, (_, on) in OVERLAYS.items()}
+        self.overlays = {name: o.default for name, o in OVERLAYS.items()}
         self.quadratic_wireframe = False
         self.resolution = 151
         self.contour_count = 15

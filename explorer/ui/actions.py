@@ -1,11 +1,14 @@
 """One registry of the window's named actions: text, shortcut, tip, and whether it
-toggles an overlay. Menus and the toolbar are built from it."""
+toggles an overlay (those come from the overlay registry). Menus and the toolbar
+are built from it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from PyQt6 import QtGui
+
+from explorer.session.overlays import OVERLAYS
 
 
 @dataclass(frozen=True)
@@ -37,40 +40,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Save the forward and backward pass as numpy code",
     ),
     ActionSpec("quit", "&Quit", SK.Quit, "Quit the explorer"),
-    ActionSpec(
-        "tangent",
-        "&Tangent plane",
-        "Ctrl+1",
-        "The first-order (linear) model at the point",
-        "tangent",
-    ),
-    ActionSpec(
-        "quadratic",
-        "Taylor &quadratic",
-        "Ctrl+2",
-        "The second-order model f + ∇f·d + ½dᵀHd at the point",
-        "quadratic",
-    ),
-    ActionSpec(
-        "gradient", "&Gradient arrow", "Ctrl+3", "∇f at the point: steepest ascent", "gradient"
-    ),
-    ActionSpec("descent", "Steepest-&descent arrow", "Ctrl+4", "−∇f at the point", "descent"),
-    ActionSpec("contours", "&Contour lines", "Ctrl+5", "Level sets of f on the map", "contours"),
-    ActionSpec("field", "Gradient &field", "Ctrl+6", "∇f on a grid over the map", "field"),
-    ActionSpec(
-        "critical",
-        "Critical &points",
-        "Ctrl+7",
-        "All critical points in the domain (or in the plotted slice), by kind",
-        "critical",
-    ),
-    ActionSpec(
-        "eigen",
-        "Hessian &eigenvectors",
-        "Ctrl+8",
-        "Principal curvature directions at the point (green: up, orange: down)",
-        "eigen",
-    ),
+    *(ActionSpec(o.name, o.label, o.shortcut, o.tip, o.name) for o in OVERLAYS.values()),
     ActionSpec(
         "wireframe",
         "Quadratic as &wireframe",

@@ -9,7 +9,8 @@ from pathlib import Path
 from PyQt6 import QtCore, QtGui, QtWidgets
 
 from explorer import __version__
-from explorer.session.model import OVERLAYS, Session
+from explorer.session.model import Session
+from explorer.session.overlays import CURVE, OVERLAYS
 
 from .actions import ACTIONS
 from .gl_surface_view import DISTANCE, SurfaceView
@@ -155,8 +156,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_function_changed(self) -> None:
         one = self.session.dimension == 1
         self.stack.setCurrentWidget(self.curve_view if one else self.splitter)
-        for name in ("contours", "field", "eigen", "gradient", "descent"):
-            self.actions_by_name[name].setEnabled(not one)
+        for name, overlay in OVERLAYS.items():
+            self.actions_by_name[name].setEnabled(not one or CURVE in overlay.views)
         self.actions_by_name["export_surface"].setEnabled(not one)
         self._on_point_changed()
 

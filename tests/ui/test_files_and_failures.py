@@ -163,7 +163,7 @@ def test_render_command_writes_each_view(tmp_path):
     r = run("render", "x +", f"--out={tmp_path / 'bad.png'}")
     assert r.returncode == 2 and "ends too early" in r.stderr
     r = run("render", "x*y", "--overlay=sparkles", f"--out={tmp_path / 'bad.png'}")
-    assert r.returncode == 2 and "unknown overlay" in r.stderr
+    assert r.returncode == 2 and "invalid choice: 'sparkles'" in r.stderr
 
 
 def test_without_a_display_one_clear_line(tmp_path):

@@ -6,7 +6,8 @@ from PyQt6 import QtCore, QtWidgets
 
 from explorer.engine import parse
 from explorer.session import presets
-from explorer.session.model import OVERLAYS, RESOLUTIONS
+from explorer.session.model import RESOLUTIONS
+from explorer.session.overlays import OVERLAYS
 
 from .conftest import map_to_widget, settle
 

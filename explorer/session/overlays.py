@@ -1,0 +1,87 @@
+"""One registry of overlays: each is one entry that the session (switches and
+saved files), the window's menus, toolbar and shortcuts, both views and the
+`render` command read. Adding an overlay is adding an entry here and an
+adapter in each view that draws it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SURFACE, MAP, CURVE = "surface", "map", "curve"
+
+
+@dataclass(frozen=True)
+class Overlay:
+    name: str
+    label: str  # menu text; & marks the mnemonic
+    tip: str
+    default: bool  # on in a new session
+    shortcut: str | None
+    views: frozenset[str]  # which views draw it: surface, map, curve
+
+
+def _entry(name, label, tip, default, shortcut, *views: str) -> Overlay:
+    return Overlay(name, label, tip, default, shortcut, frozenset(views))
+
+
+#: Menu and toolbar order.
+OVERLAYS: dict[str, Overlay] = {
+    o.name: o
+    for o in (
+        _entry(
+            "tangent",
+            "&Tangent plane",
+            "The first-order (linear) model at the point",
+            True,
+            "Ctrl+1",
+            SURFACE,
+            CURVE,
+        ),
+        _entry(
+            "quadratic",
+            "Taylor &quadratic",
+            "The second-order model f + ∇f·d + ½dᵀHd at the point",
+            False,
+            "Ctrl+2",
+            SURFACE,
+            CURVE,
+        ),
+        _entry(
+            "gradient",
+            "&Gradient arrow",
+            "∇f at the point: steepest ascent",
+            True,
+            "Ctrl+3",
+            SURFACE,
+            MAP,
+        ),
+        _entry(
+            "descent", "Steepest-&descent arrow", "−∇f at the point", False, "Ctrl+4", SURFACE, MAP
+        ),
+        _entry("contours", "&Contour lines", "Level sets of f on the map", True, "Ctrl+5", MAP),
+        _entry("field", "Gradient &field", "∇f on a grid over the map", False, "Ctrl+6", MAP),
+        _entry(
+            "critical",
+            "Critical &points",
+            "All critical points in the domain (or in the plotted slice), by kind",
+            False,
+            "Ctrl+7",
+            SURFACE,
+            MAP,
+            CURVE,
+        ),
+        _entry(
+            "eigen",
+            "Hessian &eigenvectors",
+            "Principal curvature directions at the point (green: up, orange: down)",
+            False,
+            "Ctrl+8",
+            MAP,
+        ),
+    )
+}
+
+
+def drawn_in(view: str) -> list[str]:
+    """The overlays a view draws, in registry order."""
+    return [name for name, o in OVERLAYS.items() if view in o.views]
