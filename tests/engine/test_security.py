@@ -1,6 +1,4 @@
-"""Hostile and random text: always a ParseError (or a function), always quickly."""
-
-import time
+"""Hostile and random text: always a ParseError (or a function); `make bench` times them."""
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -71,19 +69,16 @@ ATTACKS = [
 
 
 @pytest.mark.parametrize("text", ATTACKS)
-def test_attacks_end_in_parse_error_quickly(text):
-    start = time.perf_counter()
+def test_attacks_end_in_parse_error(text):
+    # how quickly is measured by `make bench` (tests/benchmarks/run.py)
     with pytest.raises(ParseError):
         f = parse(text)
         f.gradient(*([1.0] * f.dimension))  # if it parsed, it must not be dangerous
         raise AssertionError(f"accepted {text!r}")
-    assert time.perf_counter() - start < 0.5  # generous: the bound is 50 ms on a quiet machine
 
 
 def test_huge_numbers_are_floats_not_integers():
-    start = time.perf_counter()
     assert parse("9^9^9^9")() == float("inf")
-    assert time.perf_counter() - start < 0.5
 
 
 ALPHABET = "xyzab019.+-*/^(),=; \neEpisincoqrtlgh_[]'\"#!@$%&{}:<>|~`\\"
@@ -92,7 +87,6 @@ ALPHABET = "xyzab019.+-*/^(),=; \neEpisincoqrtlgh_[]'\"#!@$%&{}:<>|~`\\"
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=ALPHABET, max_size=80) | st.text(max_size=40))
 def test_fuzz_random_text(text):
-    start = time.perf_counter()
     try:
         f = parse(text)
     except ParseError as exc:
@@ -100,4 +94,3 @@ def test_fuzz_random_text(text):
         assert 0 <= exc.position <= len(text)
     else:
         f(*([0.5] * f.dimension))
-    assert time.perf_counter() - start < 0.5
