@@ -14,15 +14,16 @@ from collections.abc import Sequence
 import numpy as np
 
 from explorer.calculus import (
+    KINDS,
     NAMES,
     PARAMS,
     critical_points,
     describe,
     linear_model,
     optimizer,
+    point_kind,
     quadratic_model,
 )
-from explorer.calculus.critical import classify
 from explorer.engine import Function, ParseError, parse
 from explorer.session.overlays import OVERLAYS
 
@@ -106,20 +107,28 @@ def cmd_inspect(args: argparse.Namespace, out) -> int:
     print(f"gradient     {_fmt(grad)}", file=out)
     print(f"|gradient|   {np.linalg.norm(grad):.10g}", file=out)
     print(f"Hessian      {_matrix(hess)}", file=out)
+    lam = np.full(f.dimension, np.nan)
     if np.all(np.isfinite(hess)):
         lam, vec = np.linalg.eigh(hess)
         print(f"eigenvalues  {_fmt(lam)}", file=out)
         print(f"eigenvectors {_matrix(vec.T)}", file=out)
-        scale = max(1.0, abs(float(value)))
-        if np.linalg.norm(grad) <= 1e-8 * scale:
-            kind = f"critical point: {classify(lam)}"
-        else:
-            kind = "not a critical point (∇f ≠ 0)"
-        print(f"kind         {kind}", file=out)
+    kinks = f.kinks_at(p)
+    kind = point_kind(value, grad, lam, kinks)
+    if kinks:
+        kind = f"{kind} ({', '.join(kinks)})"
+    elif kind in KINDS:
+        kind = f"critical point: {kind}"
+    elif kind == "regular point":
+        kind = "not a critical point (∇f ≠ 0)"
+    print(f"kind         {kind}", file=out)
     lin, quad = linear_model(f, p), quadratic_model(f, p)
-    print(f"linear       {describe(lin, f.variables)}", file=out)
-    print(f"quadratic    {describe(quad, f.variables)}", file=out)
-    if args.eps is not None:
+    if kinks:
+        print("linear       none: no tangent plane where f is not differentiable", file=out)
+        print("quadratic    none", file=out)
+    else:
+        print(f"linear       {describe(lin, f.variables)}", file=out)
+        print(f"quadratic    {describe(quad, f.variables)}", file=out)
+    if args.eps is not None and not kinks:
         eps = vector(args.eps, f.dimension, "--eps")
         q = p + eps
         true = f(*q)
@@ -144,6 +153,14 @@ def cmd_critical(args: argparse.Namespace, out) -> int:
             f"eigenvalues {_fmt(c.eigenvalues)}",
             file=out,
         )
+    if found.continuum:
+        print(
+            "note: non-isolated critical points (a line or a region of them) not listed", file=out
+        )
+    if found.nonsmooth:
+        print(f"{len(found.nonsmooth)} extremum(s) where f is not differentiable:", file=out)
+    for c in found.nonsmooth:
+        print(f"{c.kind:<11} at {_fmt(c.point)}  value {c.value:.10g}  (a corner)", file=out)
     return 0
 
 

@@ -14,20 +14,11 @@ import numpy as np
 
 from explorer.engine import Function
 
+from .kinks import nonsmooth_extrema
 from .slices import Restriction
 
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 MAX_SEEDS = 1024
-# More degenerate points than this are a continuum (a flat region, a valley
-# floor, a line of critical points), not isolated points: they are not listed.
-MAX_DEGENERATE = 40
-
-
-class CriticalPoints(list):
-    """The isolated critical points found, sorted by value; `continuum` says that
-    non-isolated ones (a region or a curve of them) were found and left out."""
-
-    continuum: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +29,16 @@ class CriticalPoint:
     eigenvalues: np.ndarray  # ascending
     eigenvectors: np.ndarray  # columns, matching eigenvalues
     kind: str
+
+
+class CriticalPoints(list):
+    """The isolated critical points found, sorted by value; `continuum` says that
+    non-isolated ones (a region or a curve of them) were found and left out;
+    `nonsmooth` holds the minima and maxima where f is not differentiable (a
+    corner, as |x| + |y| has at 0), reported apart: no gradient vanishes there."""
+
+    continuum: bool = False
+    nonsmooth: tuple[CriticalPoint, ...] = ()
 
 
 def classify(eigenvalues: np.ndarray) -> str:
@@ -87,7 +88,12 @@ def critical_points(
     if not np.all(np.isfinite(box)) or np.any(box[:, 1] <= box[:, 0]):
         raise ValueError("each interval must be finite with lo < hi")
     with np.errstate(all="ignore"):  # seeds outside f's domain are dropped, not warned about
-        return _newton(f, box, seeds(box, seed_count), max_iter)
+        found = _newton(f, box, seeds(box, seed_count), max_iter)
+        found.nonsmooth = tuple(
+            CriticalPoint(p, v, np.nan, np.full(len(p), np.nan), np.full((len(p),) * 2, np.nan), k)
+            for p, v, k in nonsmooth_extrema(f, box)
+        )
+    return found
 
 
 def _newton(
@@ -122,20 +128,23 @@ def _newton(
         )
         x[:, idx] = np.where(moving & ok, new, xa)
         active[idx] &= moving & ok & inside
-    return _collect(f, x, box, scale)
+    cell = size / max(2.0, np.round(x.shape[1] ** (1.0 / len(size))) - 1)  # seed spacing
+    return _collect(f, x, box, scale, cell)
 
 
 def _newton_step(h: np.ndarray, g: np.ndarray) -> np.ndarray:
     """``H⁺ g`` for a stack of symmetric H, ignoring directions of zero curvature."""
     w, v = np.linalg.eigh(h)
-    big = np.abs(w) > 1e-12 * np.maximum(1.0, np.max(np.abs(w), axis=1, keepdims=True))
+    # Relative to each Hessian's own scale: where f underflows (exp(10xy) far out)
+    # the whole Hessian is tiny, and not therefore zero.
+    big = np.abs(w) > 1e-12 * np.max(np.abs(w), axis=1, keepdims=True)
     coeff = np.einsum("nij,ni->nj", v, g)
     coeff = np.where(big, coeff / np.where(big, w, 1.0), 0.0)
     return np.einsum("nij,nj->ni", v, coeff)
 
 
 def _collect(
-    f: Function | Restriction, x: np.ndarray, box: np.ndarray, scale: float
+    f: Function | Restriction, x: np.ndarray, box: np.ndarray, scale: float, cell: np.ndarray
 ) -> CriticalPoints:
     size = box[:, 1] - box[:, 0]
     pad = 1e-9 * size[:, None]
@@ -155,14 +164,25 @@ def _collect(
         snapped = np.where(np.abs(p) < 1e-9 * size, 0.0, p)
         if np.linalg.norm(f.gradient(*snapped)) <= np.linalg.norm(f.gradient(*p)) + 1e-12 * scale:
             p = snapped
+        if f.kink_distance(*p) <= 1e-12 * np.linalg.norm(size):
+            continue  # no gradient here to vanish: a corner, reported in `nonsmooth`
         value, g = f.value_and_gradient(*p)
         lam, vec = np.linalg.eigh(f.hessian(*p))
         found.append(
             CriticalPoint(p.copy(), float(value), float(np.linalg.norm(g)), lam, vec, classify(lam))
         )
     found.sort(key=lambda c: (c.value, tuple(c.point)))
-    result = CriticalPoints(found)
-    if sum(c.kind == "degenerate" for c in found) > MAX_DEGENERATE:
-        result = CriticalPoints(c for c in found if c.kind != "degenerate")
-        result.continuum = True
+    # Degenerate points one seed cell apart come from a line or a region of them
+    # (a valley floor, a flat part): not isolated, so not listed.
+    degenerate = np.array([c.point for c in found if c.kind == "degenerate"]).reshape(-1, len(size))
+    gaps = np.abs(degenerate[:, None, :] - degenerate[None, :, :]) / cell
+    crowded = np.any(np.all(gaps <= 1.5, axis=-1) & ~np.eye(len(degenerate), dtype=bool), axis=1)
+    result = CriticalPoints(
+        c for c in found if c.kind != "degenerate" or not _index_crowded(c, degenerate, crowded)
+    )
+    result.continuum = bool(np.any(crowded))
     return result
+
+
+def _index_crowded(c: CriticalPoint, degenerate: np.ndarray, crowded: np.ndarray) -> bool:
+    return bool(crowded[np.flatnonzero(np.all(degenerate == c.point, axis=1))[0]])

@@ -55,6 +55,12 @@ class Restriction:
     def hessian(self, *xs) -> np.ndarray:
         return self.function.hessian(*self._args(xs))[self.axes][:, self.axes]
 
+    def kink_distance(self, *xs) -> np.ndarray:
+        return self.function.kink_distance(*self._args(xs))
+
+    def kinks_at(self, coords: Sequence[float]) -> list[str]:
+        return self.function.kinks_at(self.embed(coords))
+
 
 def restrict(f: Function, axes: Sequence[int], point: Sequence[float]) -> Restriction:
     """The slice of `f` through `point` spanned by the variables `axes`."""

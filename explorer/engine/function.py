@@ -10,7 +10,7 @@ import numpy as np
 
 from .codegen import compile_program, compile_scalar, emit, needed
 from .graph import CONST, GraphTooLarge
-from .ops import SCALAR_TYPES
+from .ops import OPS, SCALAR_TYPES
 from .parser import Parsed, ParseError, parse_text
 from .trace import Trace, build_trace, plan_trace
 
@@ -114,6 +114,17 @@ class Function:
     def _trace_plan(self):
         return plan_trace(self)
 
+    @cached_property
+    def _kink_plan(self) -> tuple[list[tuple[str, list[int]]], Callable | None]:
+        """The ops with a kink as (name, argument positions), and one program
+        computing the arguments they need."""
+        g = self.graph
+        nodes = [n for n in needed(g, [self.output]) if g.ops[n] in OPS and OPS[g.ops[n]].kink]
+        args = sorted({a for n in nodes for a in g.args[n]})
+        slot = {a: i for i, a in enumerate(args)}
+        plan = [(g.ops[n], [slot[a] for a in g.args[n]]) for n in nodes]
+        return plan, compile_program(g, args, self.var_nodes, "np") if args else None
+
     # evaluation -------------------------------------------------------------
     def _arrays(self, xs: tuple) -> tuple[list[np.ndarray], tuple[int, ...]]:
         if len(xs) != len(self.variables):
@@ -183,6 +194,33 @@ class Function:
         with np.errstate(all="ignore"):
             np_(*arrays, out)  # fills the upper triangle
         return _mirror(out)
+
+    def kink_distance(self, *xs) -> np.ndarray:
+        """How far the point is, in each op's own argument, from where an op of `f`
+        is not differentiable (the op table's kinks: a corner, a jump, a vertical
+        tangent): 0 exactly there, inf for a function without kinks. Broadcasts."""
+        distances = self._kinks(xs)
+        shape = np.broadcast_shapes(*(np.shape(x) for x in xs))
+        if not distances:
+            return np.full(shape, np.inf)
+        return np.broadcast_to(np.minimum.reduce([d for _, d in distances]), shape)
+
+    def kinks_at(self, point: Sequence[float]) -> list[str]:
+        """The ops of `f` that are not differentiable at `point` (empty: none)."""
+        found = self._kinks(tuple(np.float64(x) for x in point))
+        return sorted({name for name, d in found if d == 0})
+
+    def _kinks(self, xs: tuple) -> list[tuple[str, np.ndarray]]:
+        plan, program = self._kink_plan
+        if program is None:
+            return []
+        arrays, _ = self._arrays(xs)
+        with np.errstate(all="ignore"):
+            values = program(*arrays)
+            return [
+                (name, np.abs(OPS[name].kink(*(values[i] for i in slots))))  # type: ignore[misc]
+                for name, slots in plan
+            ]
 
     # inspection -------------------------------------------------------------
     def trace(self, point: Sequence[float]) -> Trace:

@@ -37,6 +37,9 @@ class Op:
     user: bool = True  # callable by name from user text
     aliases: tuple[str, ...] = ()
     ufunc: str | None = None  # the numpy ufunc, where np_code is not already np.<ufunc>(…)
+    # How far the arguments are from where the op is not differentiable (a corner,
+    # a jump, a vertical tangent): 0 exactly there, inf where it never is.
+    kink: Callable[..., np.ndarray] | None = None
     fold: Callable[..., float] = field(init=False, repr=False, compare=False)
 
 
@@ -86,6 +89,14 @@ NAMESPACE: dict[str, object] = {
 }
 
 
+def _at_zero(a):
+    return np.abs(a)
+
+
+def _pow_kink(a, b):  # a^b with 0 < b < 1 has a vertical tangent at a = 0
+    return np.where((b > 0) & (b < 1), np.abs(a), np.inf)
+
+
 def _unary(name, np_code, py_code, d, label=None, domain="all real numbers", **kw) -> Op:
     return Op(name, 1, np_code, py_code, d, label or name, domain=domain, **kw)
 
@@ -121,7 +132,7 @@ _TABLE: list[Op] = [
        lambda g, a, o: (g.div(g.const(1.0), a[1]), g.neg(g.div(o, a[1]))), "÷",
        infix="/", ufunc="divide", domain="denominator ≠ 0"),
     Op("pow", 2, "{0} ** {1}", "math.pow({0}, {1})", _d_pow, "^", infix="**", ufunc="power",
-       domain="base > 0 unless the exponent is an integer"),
+       domain="base > 0 unless the exponent is an integer", kink=_pow_kink),
     _unary("neg", "-{0}", "-{0}", lambda g, a, o: (g.const(-1.0),), label="−", user=False,
            ufunc="negative"),
     _unary("exp", "np.exp({0})", "math.exp({0})", lambda g, a, o: (o,)),
@@ -132,14 +143,16 @@ _TABLE: list[Op] = [
     _unary("log10", "np.log10({0})", "math.log10({0})",
            lambda g, a, o: (g.div(g.const(1 / math.log(10)), a[0]),), domain="x > 0"),
     _unary("sqrt", "np.sqrt({0})", "math.sqrt({0})", lambda g, a, o: (g.div(g.const(0.5), o),),
-           label="√", domain="x ≥ 0 (derivative: x > 0)"),
+           label="√", domain="x ≥ 0 (derivative: x > 0)", kink=_at_zero),
     _unary("abs", "np.abs({0})", "abs({0})", lambda g, a, o: (g.apply("sign", a[0]),),
-           label="|·|", domain="all real numbers (kink at 0)"),
-    _unary("sign", "np.sign({0})", "_py_sign({0})", lambda g, a, o: (None,)),
+           label="|·|", domain="all real numbers (kink at 0)", kink=_at_zero),
+    _unary("sign", "np.sign({0})", "_py_sign({0})", lambda g, a, o: (None,),
+           domain="all real numbers (jump at 0)", kink=_at_zero),
     _unary("relu", "np.maximum({0}, 0.0)", "_py_relu({0})",
-           lambda g, a, o: (g.apply("step", a[0]),), domain="all real numbers (kink at 0)"),
+           lambda g, a, o: (g.apply("step", a[0]),), domain="all real numbers (kink at 0)",
+           kink=_at_zero),
     _unary("step", "np.heaviside({0}, 0.0)", "_py_step({0})", lambda g, a, o: (None,),
-           user=False),
+           user=False, kink=_at_zero),
     _unary("sin", "np.sin({0})", "math.sin({0})", lambda g, a, o: (g.apply("cos", a[0]),)),
     _unary("cos", "np.cos({0})", "math.cos({0})",
            lambda g, a, o: (g.neg(g.apply("sin", a[0])),)),
@@ -147,10 +160,10 @@ _TABLE: list[Op] = [
            lambda g, a, o: (g.add(g.const(1.0), g.mul(o, o)),), domain="cos x ≠ 0"),
     _unary("asin", "np.arcsin({0})", "math.asin({0})",
            lambda g, a, o: (_inv_sqrt(g, g.sub(g.const(1.0), g.mul(a[0], a[0]))),),
-           domain="−1 ≤ x ≤ 1", aliases=("arcsin",)),
+           domain="−1 ≤ x ≤ 1", aliases=("arcsin",), kink=lambda a: 1 - np.abs(a)),
     _unary("acos", "np.arccos({0})", "math.acos({0})",
            lambda g, a, o: (g.neg(_inv_sqrt(g, g.sub(g.const(1.0), g.mul(a[0], a[0])))),),
-           domain="−1 ≤ x ≤ 1", aliases=("arccos",)),
+           domain="−1 ≤ x ≤ 1", aliases=("arccos",), kink=lambda a: 1 - np.abs(a)),
     _unary("atan", "np.arctan({0})", "math.atan({0})",
            lambda g, a, o: (g.div(g.const(1.0), g.add(g.const(1.0), g.mul(a[0], a[0]))),),
            aliases=("arctan",)),
@@ -163,7 +176,7 @@ _TABLE: list[Op] = [
            aliases=("arcsinh",)),
     _unary("acosh", "np.arccosh({0})", "math.acosh({0})",
            lambda g, a, o: (_inv_sqrt(g, g.sub(g.mul(a[0], a[0]), g.const(1.0))),),
-           domain="x ≥ 1", aliases=("arccosh",)),
+           domain="x ≥ 1", aliases=("arccosh",), kink=lambda a: a - 1),
     _unary("atanh", "np.arctanh({0})", "math.atanh({0})",
            lambda g, a, o: (g.div(g.const(1.0), g.sub(g.const(1.0), g.mul(a[0], a[0]))),),
            domain="−1 < x < 1", aliases=("arctanh",)),
@@ -172,7 +185,7 @@ _TABLE: list[Op] = [
     _unary("softplus", "np.logaddexp(0.0, {0})", "_py_softplus({0})",
            lambda g, a, o: (g.apply("sigmoid", a[0]),)),
     Op("atan2", 2, "np.arctan2({0}, {1})", "math.atan2({0}, {1})", _d_atan2, "atan2",
-       domain="(y, x) ≠ (0, 0)", aliases=("arctan2",)),
+       domain="(y, x) ≠ (0, 0)", aliases=("arctan2",), kink=np.hypot),
 ]
 # fmt: on
 

@@ -18,6 +18,7 @@ from explorer.calculus import TaylorModel
 from explorer.engine import Function
 
 Box = tuple[tuple[float, float], tuple[float, float]]
+PATCH_HALF = 0.18  # overlay patches span this fraction of each axis on either side
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,13 @@ def slice_args(n: int, axes: tuple[int, ...], point: np.ndarray, grids: Sequence
     return args
 
 
-def auto_range(z: np.ndarray) -> tuple[float, float]:
+def auto_range(z: np.ndarray, near: np.ndarray | None = None) -> tuple[float, float]:
     """A z-range that shows the function's shape, not its poles: the full range
-    unless a few extreme values dominate it, then the 1st–99th percentiles."""
+    unless a few extreme values dominate it, then the 1st–99th percentiles.
+    `near`: the values around the selected point; where that range would flatten
+    them (they span under 2 % of it, as exp(10xy) does at its saddle), it closes
+    in around them if most of the surface stays in view; what lies beyond is cut
+    (the panel says so)."""
     finite = z[np.isfinite(z)]
     if finite.size == 0:
         return (-1.0, 1.0)
@@ -57,10 +62,28 @@ def auto_range(z: np.ndarray) -> tuple[float, float]:
     p_lo, p_hi = (float(v) for v in np.partition(finite, k)[k])  # ~1st and 99th percentiles
     if hi - lo > 5 * (p_hi - p_lo) and p_hi > p_lo:
         lo, hi = p_lo, p_hi
+    local = near[np.isfinite(near)] if near is not None else finite[:0]
+    if local.size:
+        n_lo, n_hi = float(local.min()), float(local.max())
+        if 0 < n_hi - n_lo < 0.02 * (hi - lo):
+            mid, half = 0.5 * (n_lo + n_hi), 1.5 * (n_hi - n_lo)
+            c_lo, c_hi = max(float(finite.min()), mid - half), min(float(finite.max()), mid + half)
+            if np.mean((finite >= c_lo) & (finite <= c_hi)) >= 0.5:  # most stays in view
+                lo, hi = c_lo, c_hi
     if hi - lo < 1e-12 * max(1.0, abs(hi)):
         return (lo - 1.0, hi + 1.0)
     pad = 0.02 * (hi - lo)
     return (lo - pad, hi + pad)
+
+
+def near_point(z: np.ndarray, xs: np.ndarray, ys: np.ndarray, center) -> np.ndarray:
+    """The values of a grid within the model patches' reach of `center`."""
+    wx = PATCH_HALF * (xs[-1] - xs[0])
+    wy = PATCH_HALF * (ys[-1] - ys[0]) if z.ndim == 2 else 0.0
+    ix = np.abs(xs - center[0]) <= wx
+    if z.ndim == 1:
+        return z[ix]
+    return z[np.ix_(ix, np.abs(ys - center[1]) <= wy)]
 
 
 def surface(
@@ -78,14 +101,16 @@ def surface(
     normals[..., 2] = 1.0
     bad = ~np.all(np.isfinite(normals), axis=-1)
     normals[bad] = (0.0, 0.0, 1.0)
-    return Surface(xs, ys, z, normals, auto_range(z), bool(np.isnan(z).any()))
+    near = near_point(z, xs, ys, (point[axes[0]], point[axes[1]]))
+    return Surface(xs, ys, z, normals, auto_range(z, near), bool(np.isnan(z).any()))
 
 
 def curve(f: Function, point: np.ndarray, box: tuple[float, float], resolution: int) -> Curve:
     xs = np.linspace(*box, max(resolution, 400))
     ys = np.array(f(*slice_args(f.dimension, (0,), point, (xs,))), dtype=np.float64)
     ys[~np.isfinite(ys)] = np.nan
-    return Curve(xs, ys, auto_range(ys), bool(np.isnan(ys).any()))
+    near = near_point(ys, xs, xs, (point[0],))
+    return Curve(xs, ys, auto_range(ys, near), bool(np.isnan(ys).any()))
 
 
 def contour_levels(zrange: tuple[float, float], count: int) -> np.ndarray:

@@ -18,9 +18,9 @@ from PyQt6.QtCore import QObject, pyqtSignal
 from explorer.calculus import (
     CriticalPoints,
     TaylorModel,
-    classify,
     critical_points,
     linear_model,
+    point_kind,
     quadratic_model,
     restrict,
 )
@@ -32,7 +32,6 @@ from .presets import DEFAULT, Preset
 
 SCHEMA = 1
 RESOLUTIONS = (41, 81, 121, 151, 201, 301)
-PATCH_HALF = 0.18  # overlay patches span this fraction of each axis on either side
 
 
 @dataclass(frozen=True)
@@ -44,9 +43,15 @@ class PointInfo:
     hessian: np.ndarray
     eigenvalues: np.ndarray
     eigenvectors: np.ndarray  # columns
-    kind: str  # minimum, maximum, saddle, degenerate, regular point, undefined
+    kind: str  # calculus.point_kind: minimum … regular point, undefined, not differentiable here
+    kinks: tuple[str, ...]  # the ops of f not differentiable here (none: f is, here)
     linear: TaylorModel
     quadratic: TaylorModel
+
+    @property
+    def differentiable(self) -> bool:
+        """Whether the tangent plane and the Taylor models exist here."""
+        return not self.kinks and bool(np.isfinite(self.value))
 
 
 @dataclass(frozen=True)
@@ -294,6 +299,9 @@ class Session(QObject):
             found = critical_points(piece, [self.domain[a] for a in self.axes])
             embedded = CriticalPoints(replace(c, point=piece.embed(c.point)) for c in found)
             embedded.continuum = found.continuum
+            embedded.nonsmooth = tuple(
+                replace(c, point=piece.embed(c.point)) for c in found.nonsmooth
+            )
             return embedded
 
         return self._cached("critical", in_slice)
@@ -321,22 +329,17 @@ class Session(QObject):
         # eigh leaves 1e-13 where the answer is 0: show 0 (rank-deficient Hessians)
         lam = np.where(np.abs(lam) < 1e-12 * max(1.0, float(np.max(np.abs(lam)))), 0.0, lam)
         vec = np.where(np.abs(vec) < 1e-12, 0.0, vec)
-        norm = float(np.linalg.norm(grad))
-        if not (np.isfinite(value) and np.isfinite(norm)):
-            kind = "undefined"
-        elif norm <= 1e-8 * max(1.0, abs(float(value))):
-            kind = classify(lam)
-        else:
-            kind = "regular point"
+        kinks = tuple(f.kinks_at(p))
         return PointInfo(
             p.copy(),
             float(value),
             grad,
-            norm,
+            float(np.linalg.norm(grad)),
             hess,
             lam,
             vec,
-            kind,
+            point_kind(value, grad, lam, kinks),
+            kinks,
             linear_model(f, p),
             quadratic_model(f, p),
         )
@@ -363,19 +366,26 @@ class Session(QObject):
         )
 
     def tangent_patch(self) -> np.ndarray:
-        return geometry.model_patch(
-            self.info().linear, self.axes, self.point, self.box, PATCH_HALF, 2
-        )
+        """The tangent plane around the point; all NaN where it does not exist."""
+        return self._model_patch(self.info().linear, 2)
 
     def quadratic_patch(self, n: int = 21) -> np.ndarray:
-        return geometry.model_patch(
-            self.info().quadratic, self.axes, self.point, self.box, PATCH_HALF, n
-        )
+        """The Taylor quadratic around the point; all NaN where it does not exist."""
+        return self._model_patch(self.info().quadratic, n)
+
+    def _model_patch(self, model: TaylorModel, n: int) -> np.ndarray:
+        patch = geometry.model_patch(model, self.axes, self.point, self.box, geometry.PATCH_HALF, n)
+        if not self.info().differentiable:
+            patch[..., 2] = np.nan
+        return patch
 
     def arrows(self) -> dict[str, np.ndarray]:
         """Gradient and steepest-descent directions in the plotted plane, as vectors
         a fixed fraction of the plotted span long (the inspector gives |∇f|)."""
-        g = self.info().gradient[list(self.axes)]
+        info = self.info()
+        if not info.differentiable:
+            return {}
+        g = info.gradient[list(self.axes)]
         big = float(np.max(np.abs(g)))
         if not np.isfinite(big) or big == 0:
             return {}
@@ -385,8 +395,11 @@ class Session(QObject):
         return {"gradient": v, "descent": -v}
 
     def curve_models(self, n: int = 101) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """One variable: xs over a window around the point, tangent line, parabola."""
+        """One variable: xs over a window around the point, tangent line, parabola
+        (all empty where f is not differentiable)."""
         info = self.info()
+        if not info.differentiable:
+            return np.empty(0), np.empty(0), np.empty(0)
         lo, hi = self.domain[0]
         half = 0.25 * (hi - lo)
         xs = np.linspace(self.point[0] - half, self.point[0] + half, n)

@@ -71,6 +71,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.resizeDocks(list(self.docks.values()), [290, 330], QtCore.Qt.Orientation.Horizontal)
         self.actions_by_name = self._build_actions()
+        self._critical_note = ""  # the status-bar note about critical points, if shown
         self.status_point = QtWidgets.QLabel()
         self.statusBar().addPermanentWidget(self.status_point)
 
@@ -170,12 +171,31 @@ class MainWindow(QtWidgets.QMainWindow):
         wire = self.actions_by_name["wireframe"]
         with QtCore.QSignalBlocker(wire):
             wire.setChecked(self.session.quadratic_wireframe)
-        if self.session.overlays["critical"] and self.session.critical().continuum:
-            self.statusBar().showMessage(
-                "Critical points are not isolated here (a flat region or a curve of them): "
-                "only isolated ones are marked",
-                8000,
-            )
+        self._show_critical_note()
+
+    def _show_critical_note(self) -> None:
+        """What the critical-point markers leave out, while they are shown; a note
+        about an earlier function is taken back."""
+        s, bar = self.session, self.statusBar()
+        notes = []
+        if s.overlays["critical"]:
+            found = s.critical()
+            if found.continuum:
+                notes.append(
+                    "Critical points are not isolated here (a flat region or a curve of them): "
+                    "only isolated ones are marked"
+                )
+            if found.nonsmooth:
+                notes.append(
+                    f"{len(found.nonsmooth)} extremum(s) where f is not differentiable "
+                    "(a corner): marked too, though no gradient vanishes there"
+                )
+        note = ". ".join(notes)
+        if note:
+            bar.showMessage(note, 10000)
+        elif bar.currentMessage() == self._critical_note:
+            bar.clearMessage()
+        self._critical_note = note
 
     def _on_point_changed(self) -> None:
         s = self.session

@@ -1,0 +1,99 @@
+"""Where f is not differentiable, read from the op table: each op's kinks, the
+kind of point, and the extrema at corners that the critical-point search
+reports apart from the smooth ones. The expected answers are worked by hand."""
+
+import numpy as np
+import pytest
+
+from explorer.calculus import NOT_DIFFERENTIABLE, critical_points, point_kind
+from explorer.engine import parse
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "kinks"),
+    [
+        ("abs(x) + y^2", (0.0, 1.0), ["abs"]),
+        ("abs(x) + y^2", (1e-12, 1.0), []),
+        ("sign(x - y)", (0.5, 0.5), ["sign"]),
+        ("relu(x - 1)", (1.0,), ["relu"]),
+        ("relu(x - 1)", (0.0,), []),
+        ("sqrt(x^2 + y^2)", (0.0, 0.0), ["sqrt"]),  # the norm at its origin
+        ("sqrt(x^2 + y^2)", (0.0, 0.3), []),
+        ("x^(1/3)", (0.0,), ["pow"]),  # a vertical tangent
+        ("x^3", (0.0,), []),
+        ("atan2(y, x)", (0.0, 0.0), ["atan2"]),
+        ("asin(x)", (1.0,), ["asin"]),
+        ("acos(x) + abs(x - 1)", (1.0,), ["abs", "acos"]),
+        ("x*y + exp(x) + sin(y)", (0.0, 0.0), []),
+    ],
+)
+def test_the_op_table_says_where_f_is_not_differentiable(text, at, kinks):
+    f = parse(text)
+    assert f.kinks_at(at) == kinks
+    assert (f.kink_distance(*at) == 0) == bool(kinks)
+
+
+def test_kink_distance_broadcasts_over_a_grid():
+    f = parse("abs(x - y)")
+    x, y = np.meshgrid(np.linspace(-1, 1, 5), np.linspace(-1, 1, 5), indexing="ij")
+    np.testing.assert_array_equal(f.kink_distance(x, y), np.abs(x - y))
+    assert np.all(np.isinf(parse("x*y").kink_distance(x, y)))
+
+
+def test_the_kind_of_a_point():
+    f = parse("abs(x) + y^2")
+    value, grad = f.value_and_gradient(0.0, 1.0)
+    lam = np.linalg.eigvalsh(f.hessian(0.0, 1.0))
+    assert point_kind(value, grad, lam, f.kinks_at((0.0, 1.0))) == NOT_DIFFERENTIABLE
+    assert point_kind(value, grad, lam, []) == "regular point"
+    assert point_kind(np.nan, grad, lam, ["abs"]) == "undefined"
+    assert point_kind(0.0, np.zeros(2), np.array([1.0, 2.0]), []) == "minimum"
+    assert point_kind(0.0, np.zeros(2), np.array([-1.0, 2.0]), []) == "saddle"
+
+
+def _corners(found):
+    return sorted((tuple(np.round(c.point, 9)), c.kind) for c in found.nonsmooth)
+
+
+def test_corners_are_reported_apart_from_smooth_critical_points():
+    found = critical_points(parse("abs(x) + abs(y - 0.5)"), [(-2, 2), (-2, 2)])
+    assert list(found) == []  # no gradient vanishes anywhere
+    assert _corners(found) == [((0.0, 0.5), "minimum")]
+    assert found.nonsmooth[0].value == 0.0
+
+    found = critical_points(parse("abs(x^2 - 1) + y^2"), [(-2, 2), (-2, 2)])
+    assert [(tuple(np.round(c.point, 9)), c.kind) for c in found] == [((0.0, 0.0), "saddle")]
+    assert _corners(found) == [((-1.0, 0.0), "minimum"), ((1.0, 0.0), "minimum")]
+
+    found = critical_points(parse("x/2 - abs(x) - y^2"), [(-2, 2), (-2, 2)])
+    assert _corners(found) == [((0.0, 0.0), "maximum")]
+
+    found = critical_points(parse("sqrt(x^2 + y^2)"), [(-1, 1), (-1, 1)])
+    assert _corners(found) == [((0.0, 0.0), "minimum")] and list(found) == []
+
+    found = critical_points(parse("abs(x)"), [(-1, 2)])
+    assert _corners(found) == [((0.0,), "minimum")]
+
+
+def test_a_valley_floor_is_neither_a_corner_nor_a_list_of_points():
+    found = critical_points(parse("relu(x) + y^2"), [(-2, 2), (-2, 2)])
+    assert found.continuum and list(found) == [] and found.nonsmooth == ()
+
+
+def test_an_underflowing_gradient_is_no_critical_point():
+    # exp(10xy): one isolated saddle at the origin; far out where xy < 0 the
+    # gradient underflows to ~1e-16, which is not zero.
+    found = critical_points(parse("exp(10x*y)"), [(-2, 2), (-2, 2)])
+    assert [(tuple(c.point), c.kind) for c in found] == [((0.0, 0.0), "saddle")]
+    assert not found.continuum
+
+
+def test_smooth_functions_have_no_corners():
+    found = critical_points(parse("x^3 + y^3 - 3x - 3y"), [(-2, 2), (-2, 2)])
+    assert sorted((tuple(np.round(c.point, 9)), c.kind) for c in found) == [
+        ((-1.0, -1.0), "maximum"),
+        ((-1.0, 1.0), "saddle"),
+        ((1.0, -1.0), "saddle"),
+        ((1.0, 1.0), "minimum"),
+    ]
+    assert found.nonsmooth == ()
