@@ -205,7 +205,7 @@ class Function:
             return np.full(shape, np.inf)
         return np.broadcast_to(np.minimum.reduce([d for _, d in distances]), shape)
 
-    def kinks_at(self, point: Sequence[float]) -> list[str]:
+    def kinks_at(self, point: Sequence[float] | np.ndarray) -> list[str]:
         """The ops of `f` that are not differentiable at `point` (empty: none)."""
         found = self._kinks(tuple(np.float64(x) for x in point))
         return sorted({name for name, d in found if d == 0})
