@@ -104,7 +104,9 @@ def cmd_inspect(args: argparse.Namespace, out) -> int:
     print(f"{f.output_name}({names}) = {' '.join(args.expr.split())}", file=out)
     print(f"point        ({names}) = {_fmt(p)}", file=out)
     print(f"value        {value:.17g}", file=out)
-    print(f"gradient     {_fmt(grad)}", file=out)
+    kinks = f.kinks_at(p)
+    note = "  (one-sided: f is not differentiable here)" if kinks else ""
+    print(f"gradient     {_fmt(grad)}{note}", file=out)
     print(f"|gradient|   {np.linalg.norm(grad):.10g}", file=out)
     print(f"Hessian      {_matrix(hess)}", file=out)
     lam = np.full(f.dimension, np.nan)
@@ -112,7 +114,6 @@ def cmd_inspect(args: argparse.Namespace, out) -> int:
         lam, vec = np.linalg.eigh(hess)
         print(f"eigenvalues  {_fmt(lam)}", file=out)
         print(f"eigenvectors {_matrix(vec.T)}", file=out)
-    kinks = f.kinks_at(p)
     kind = point_kind(value, grad, lam, kinks)
     if kinks:
         kind = f"{kind} ({', '.join(kinks)})"
