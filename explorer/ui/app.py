@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import sys
 
+from explorer.paths import resource
+
+APP_ID = "calculus-explorer"  # the .desktop entry, the icon and the launcher share it
+
 NO_DISPLAY = (
     "explorer: no display found (DISPLAY and WAYLAND_DISPLAY are unset). "
     "On a machine without a screen run it under Xvfb: xvfb-run -a python -m explorer"
@@ -25,6 +29,27 @@ def share_gl_contexts() -> None:
     QtCore.QCoreApplication.setAttribute(QtCore.Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 
+def opengl_platform(qt_platform: str) -> str:
+    """The PyOpenGL platform that can reach the GL context Qt creates on ``qt_platform``.
+
+    PyOpenGL guesses EGL whenever XDG_SESSION_TYPE says wayland, but Qt may still run
+    on X11 (XWayland, or no Wayland plugin in the bundle) with a GLX context: PyOpenGL
+    must follow the platform Qt actually chose, or nothing is drawn."""
+    if qt_platform.startswith("wayland") or os.environ.get("QT_XCB_GL_INTEGRATION") == "xcb_egl":
+        return "egl"
+    return "glx"
+
+
+def app_icon():
+    """The window icon: the PNG sizes of the hicolor icon shipped in resources."""
+    from PyQt6 import QtGui
+
+    icon = QtGui.QIcon()
+    for png in sorted(resource("icons", "hicolor").glob(f"*/apps/{APP_ID}.png")):
+        icon.addFile(str(png))
+    return icon
+
+
 def make_app(argv: list[str]):
     """The QApplication, with PyOpenGL told which platform Qt's context uses."""
     from PyQt6 import QtWidgets
@@ -33,12 +58,14 @@ def make_app(argv: list[str]):
 
     keep_large_arrays_on_heap()
     share_gl_contexts()
-    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(["explorer", *argv])
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([APP_ID, *argv])
     app.setApplicationName("Multivariable Calculus Explorer")
     app.setOrganizationName("calculus-explorer")
-    # PyOpenGL picks EGL under Wayland; a mismatch with Qt's GLX context draws nothing.
+    app.setDesktopFileName(APP_ID)  # Wayland's app id: the .desktop entry and its icon
+    app.setWindowIcon(app_icon())
+    # before anything imports OpenGL: PyOpenGL fixes its platform on first import
     if "PYOPENGL_PLATFORM" not in os.environ:
-        os.environ["PYOPENGL_PLATFORM"] = "egl" if app.platformName() == "wayland" else "glx"
+        os.environ["PYOPENGL_PLATFORM"] = opengl_platform(app.platformName())
     import pyqtgraph as pg
 
     pg.setConfigOptions(antialias=True, foreground="k")
