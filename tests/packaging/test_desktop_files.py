@@ -13,7 +13,7 @@ import numpy as np
 from PyQt6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from explorer.paths import resource
-from explorer.ui.app import APP_ID, app_icon, make_app
+from explorer.ui.app import APP_ID, make_app
 
 MIME = "application/x-calculus-explorer-session"
 
