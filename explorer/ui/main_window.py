@@ -14,6 +14,7 @@ from explorer.session.overlays import CURVE, OVERLAYS
 
 from .actions import ACTIONS
 from .gl_surface_view import DISTANCE, SurfaceView
+from .qt_critical_table import CriticalTable
 from .qt_function_panel import FunctionPanel
 from .qt_inspector import InspectorPanel
 from .qt_map_view import CurveView, MapView
@@ -70,6 +71,15 @@ class MainWindow(QtWidgets.QMainWindow):
             self.docks[name] = dock
 
         self.resizeDocks(list(self.docks.values()), [290, 330], QtCore.Qt.Orientation.Horizontal)
+        self.critical_table = CriticalTable(self.session)
+        dock = QtWidgets.QDockWidget("Critical points", self)
+        dock.setObjectName("dock_critical")
+        dock.setWidget(self.critical_table)
+        dock.visibilityChanged.connect(self.critical_table.set_shown)
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.tabifyDockWidget(self.docks["inspector"], dock)
+        self.docks["inspector"].raise_()
+        self.docks["critical"] = dock
         self.actions_by_name = self._build_actions()
         self._critical_note = ""  # the status-bar note about critical points, if shown
         self.status_point = QtWidgets.QLabel()
