@@ -30,7 +30,6 @@ from . import geometry
 from .overlays import OVERLAYS
 from .presets import DEFAULT, Preset
 
-SCHEMA = 1
 RESOLUTIONS = (41, 81, 121, 151, 201, 301)
 
 
@@ -406,61 +405,15 @@ class Session(QObject):
         args = geometry.slice_args(self.dimension, (0,), self.point, (xs,))
         return xs, np.asarray(info.linear(*args)), np.asarray(info.quadratic(*args))
 
-    # persistence ---------------------------------------------------------------
+    # persistence: the file format lives in `persistence` (which imports this module)
     def to_dict(self) -> dict:
-        return {
-            "schema": SCHEMA,
-            "text": self.text,
-            "preset": self.preset,
-            "domain": [list(d) for d in self.domain],
-            "point": self.point.tolist(),
-            "axes": list(self.axes),
-            "overlays": dict(self.overlays),
-            "quadratic_wireframe": self.quadratic_wireframe,
-            "resolution": self.resolution,
-            "zrange": list(self.zrange_fixed) if self.zrange_fixed else None,
-            "epsilon": self.epsilon.tolist(),
-        }
+        from . import persistence
 
-    def from_dict(self, data: dict) -> None:
-        """Restore a saved state; a broken one raises ValueError and changes nothing."""
-        try:
-            if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-                raise ValueError("not a session of a known version")
-            f = parse(str(data["text"]))
-            n = f.dimension
-            domain = [(float(a), float(b)) for a, b in data["domain"]]
-            point = np.array(data["point"], dtype=np.float64)
-            eps = np.array(data.get("epsilon", [0.01] * n), dtype=np.float64)
-            axes = tuple(int(a) for a in data.get("axes", (0, 1)[: min(n, 2)]))
-            overlays = {
-                k: bool(v) for k, v in data.get("overlays", {}).items() if k in self.overlays
-            }
-            zr = data.get("zrange")
-            zrange = (float(zr[0]), float(zr[1])) if zr else None
-            resolution = int(data.get("resolution", self.resolution))
-            ok = (
-                len(domain) == n
-                and point.shape == (n,)
-                and eps.shape == (n,)
-                and all(np.isfinite(d).all() and d[0] < d[1] for d in domain)
-                and np.all(np.isfinite(point))
-                and len(axes) == min(n, 2)
-                and len(set(axes)) == len(axes)
-                and all(0 <= a < n for a in axes)
-                and (zrange is None or (np.isfinite(zrange).all() and zrange[0] < zrange[1]))
-            )
-            if not ok:
-                raise ValueError("inconsistent values")
-            f.hessian(*point)  # derivative graphs within their limits
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
-            raise ValueError(f"cannot restore the session: {exc}") from None
-        self._apply(str(data["text"]), f, domain, point)
-        self.axes = axes
-        self.epsilon = eps
-        self.overlays.update(overlays)
-        self.quadratic_wireframe = bool(data.get("quadratic_wireframe", False))
-        self.resolution = min(max(resolution, 11), 501)
-        self.zrange_fixed = zrange
-        self.preset = data.get("preset") if isinstance(data.get("preset"), str) else None
-        self.function_changed.emit()
+        return persistence.to_dict(self)
+
+    def from_dict(self, data: Any) -> None:
+        """Restore a saved state (any schema version); a broken one raises
+        `persistence.SessionFileError` (a ValueError) and changes nothing."""
+        from . import persistence
+
+        persistence.apply_state(self, persistence.validate(data))

@@ -3,12 +3,12 @@ actions of `actions.ACTIONS` become menus and a toolbar."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from PyQt6 import QtCore, QtGui, QtWidgets
 
-from explorer import __version__
+from explorer import __version__, files
+from explorer.session import persistence
 from explorer.session.model import Session
 from explorer.session.overlays import CURVE, OVERLAYS
 
@@ -236,18 +236,20 @@ class MainWindow(QtWidgets.QMainWindow):
                 return False
         try:
             write(path)
-        except OSError as exc:
-            self.warn(f"Could not write {path}: {exc.strerror or exc}.")
+        except (OSError, ValueError) as exc:  # ValueError: a value JSON cannot hold
+            self.warn(f"Could not write {path}: {getattr(exc, 'strerror', None) or exc}.")
             return False
         self.statusBar().showMessage(f"Saved {path}", 4000)
         return True
 
     def export_png(self, which: str, path: str | None = None) -> bool:
-        def write(target: str) -> None:
-            if not self.grab_view(which).save(target, "PNG"):
-                raise OSError(f"cannot write {target}")
-
-        return self._save(path, "Export as PNG", f"{which}.png", "PNG images (*.png)", write)
+        return self._save(
+            path,
+            "Export as PNG",
+            f"{which}.png",
+            "PNG images (*.png)",
+            lambda p: files.write_png(p, self.grab_view(which)),
+        )
 
     def export_code(self, path: str | None = None) -> bool:
         return self._save(
@@ -255,7 +257,7 @@ class MainWindow(QtWidgets.QMainWindow):
             "Export function as Python",
             "function.py",
             "Python (*.py)",
-            lambda p: Path(p).write_text(self.session.function.source()),
+            lambda p: files.write_atomic(p, self.session.function.source()),
         )
 
     def save_session(self, path: str | None = None) -> bool:
@@ -264,7 +266,7 @@ class MainWindow(QtWidgets.QMainWindow):
             "Save session",
             "session.json",
             "Sessions (*.json)",
-            lambda p: Path(p).write_text(json.dumps(self.session.to_dict(), indent=2)),
+            lambda p: files.write_atomic(p, persistence.dumps(self.session)),
         )
 
     def open_session(self, path: str | None = None) -> bool:
@@ -275,10 +277,9 @@ class MainWindow(QtWidgets.QMainWindow):
             if not path:
                 return False
         try:
-            data = json.loads(Path(path).read_text())
-            self.session.from_dict(data)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
-            self.warn(f"Could not open {Path(path).name}: {exc}\n\nNothing was changed.")
+            persistence.load(self.session, path)
+        except persistence.SessionFileError as exc:
+            self.warn(f"Could not open {Path(path).name}: {exc}.\n\nNothing was changed.")
             return False
         self.statusBar().showMessage(f"Opened {path}", 4000)
         return True
@@ -318,15 +319,17 @@ class MainWindow(QtWidgets.QMainWindow):
         saved = self.settings.value("session")
         if isinstance(saved, str):
             try:
-                self.session.from_dict(json.loads(saved))
-            except (json.JSONDecodeError, ValueError):
-                self.statusBar().showMessage("The last session could not be restored", 5000)
+                persistence.apply_state(self.session, persistence.loads(saved))
+            except persistence.SessionFileError as exc:
+                self.statusBar().showMessage(
+                    f"The last session could not be restored ({exc}): starting afresh", 10000
+                )
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
         if self.settings is not None:
             self.settings.setValue("geometry", self.saveGeometry())
             self.settings.setValue("state", self.saveState())
-            self.settings.setValue("session", json.dumps(self.session.to_dict()))
+            self.settings.setValue("session", persistence.dumps(self.session))
             self.settings.sync()
         self.surface_view.close_adapters()
         self.map_view.close_adapters()

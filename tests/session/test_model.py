@@ -5,7 +5,8 @@ import pytest
 
 from explorer.engine import ParseError
 from explorer.session import geometry, presets
-from explorer.session.model import SCHEMA, Session
+from explorer.session.model import Session
+from explorer.session.persistence import SCHEMA
 
 SIGNALS = (
     "function_changed",
