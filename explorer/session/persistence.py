@@ -59,7 +59,8 @@ _short.maxlevel = 2
 
 def excerpt(value: Any) -> str:
     """A short, safe rendering of a value from a file, for messages."""
-    return _short.repr(value)
+    text = _short.repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 # reading -------------------------------------------------------------------------
