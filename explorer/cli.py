@@ -15,8 +15,10 @@ import numpy as np
 
 from explorer.calculus import (
     KINDS,
-    NAMES,
-    PARAMS,
+    METHODS,
+    RUN_PARAMS,
+    SCHEDULES,
+    STOP_REASONS,
     critical_points,
     describe,
     linear_model,
@@ -168,24 +170,24 @@ def cmd_critical(args: argparse.Namespace, out) -> int:
 def cmd_descend(args: argparse.Namespace, out) -> int:
     f = _function(args.expr)
     start = vector(args.start, f.dimension, "--from")
-    params = {}
+    params: dict[str, object] = {"max_steps": args.steps}
     if args.lr is not None:
         params["lr"] = args.lr
     for item in args.param:
         name, _, value = item.partition("=")
         if not _:
             raise UsageError(f"--param takes name=value, got {item!r}")
-        params[name.strip()] = number(value)
+        name = name.strip()
+        params[name] = value.strip() if name == "schedule" else number(value)
     try:
         run = optimizer(args.optimizer, f, start, **params)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    run.max_steps = args.steps
-    reason = run.run(args.steps)
+    reason = run.run()
     traj = run.trajectory
     print(
-        f"{NAMES[run.name]} on {f.output_name}({', '.join(f.variables)}): "
-        f"{run.steps} step(s), stopped: {reason or 'still running'}",
+        f"{run.method.label} on {f.output_name}({', '.join(f.variables)}): "
+        f"{run.steps} step(s), stopped: {STOP_REASONS[reason] if reason else 'paused'}",
         file=out,
     )
     print(f"from {_fmt(traj[0])}  value {run.values[0]:.10g}", file=out)
@@ -193,6 +195,9 @@ def cmd_descend(args: argparse.Namespace, out) -> int:
         f"to   {_fmt(traj[-1])}  value {run.values[-1]:.10g}  |gradient| {run.grad_norms[-1]:.3g}",
         file=out,
     )
+    if run.damped:
+        damped = sum(mu > 0 for mu in run.dampings)
+        print(f"damping took over in {damped} of {run.steps} Newton step(s)", file=out)
     if args.csv:
         try:
             with open(args.csv, "w", newline="") as fh:
@@ -208,6 +213,13 @@ def cmd_descend(args: argparse.Namespace, out) -> int:
     return 0
 
 
+def _param_help() -> str:
+    """Every method's parameters and the run settings, from the registry."""
+    own = "; ".join(f"{name}: {', '.join(p.name for p in m.params)}" for name, m in METHODS.items())
+    run = ", ".join(p.name for p in RUN_PARAMS)
+    return f"a parameter as name=value ({own}; any method: {run}, schedule={'|'.join(SCHEDULES)})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="explorer", description="Multivariable Calculus Explorer")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
@@ -221,9 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("descend", help="run an optimizer")
     d.add_argument("expr")
     d.add_argument("--from", dest="start", required=True, help="the starting point")
-    d.add_argument("--optimizer", default="gd", choices=list(PARAMS))
+    d.add_argument("--optimizer", default="gd", choices=list(METHODS))
     d.add_argument("--lr", type=float, help="learning rate (step size for newton)")
-    d.add_argument("--param", action="append", default=[], help="other parameter, name=value")
+    d.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        help=_param_help(),
+    )
     d.add_argument("--steps", type=int, default=1000, help="step limit (default 1000)")
     d.add_argument("--csv", help="write the trajectory to this CSV file")
     r = sub.add_parser("render", help="write a view to PNG (needs a display or Xvfb)")

@@ -1,22 +1,28 @@
 """The chapter's algorithms on top of the engine. No Qt here."""
 
+from .batch import BatchRun
 from .critical import KINDS, CriticalPoint, CriticalPoints, classify, critical_points
 from .directions import angle_to_gradient, directional_derivative, steepest_descent
-from .optimize import NAMES, PARAMS, STOP_REASONS, Optimizer, optimizer
+from .methods import METHODS, RUN_PARAMS, SCHEDULES, STOP_REASONS, Method, Param
+from .optimize import Run, optimizer
 from .points import NOT_DIFFERENTIABLE, point_kind
 from .slices import Restriction, restrict
 from .taylor import TaylorModel, describe, linear_model, quadratic_model
 
 __all__ = [
     "KINDS",
+    "METHODS",
     "NOT_DIFFERENTIABLE",
-    "NAMES",
-    "PARAMS",
+    "RUN_PARAMS",
+    "SCHEDULES",
     "STOP_REASONS",
+    "BatchRun",
     "CriticalPoint",
     "CriticalPoints",
-    "Optimizer",
+    "Method",
+    "Param",
     "Restriction",
+    "Run",
     "TaylorModel",
     "angle_to_gradient",
     "classify",

@@ -1,111 +1,83 @@
-"""Gradient descent and its relatives as small state machines (18.4.2, 18.4.6).
+"""One optimizer run from one start point: a small state machine (18.4.2, 18.4.6).
 
-Each optimizer owns its state and a trajectory; `step()` advances one step and
-returns False once it has stopped. Runs stop cleanly with a reason: a diverging
-or domain-leaving step is refused, so the trajectory never holds NaN or inf.
+`step()` advances one step and returns False once the run has stopped, with a
+reason from `STOP_REASONS`: a step that diverges or leaves the domain is
+refused, so the trajectory never holds NaN or inf. `run(n)` takes up to n more
+steps and pauses; only the step limit, not a pause, stops a run. A first-order
+step runs the registry's element-wise rule on Python floats, one coordinate at
+a time: a step costs a few microseconds beyond the engine's own evaluation.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from explorer.engine import Function
 
-STOP_REASONS = ("converged", "diverged", "left domain", "step limit")
+from .methods import SCHEDULES, resolve
+from .newton import newton_step
+
 DIVERGED_AT = 1e12  # |x| or |f| past this is divergence, not progress
 
 
-@dataclass(frozen=True)
-class Param:
-    name: str
-    default: float
-    low: float
-    high: float
-    label: str
+def flat_at(f: Function, x: np.ndarray, tol: float) -> np.ndarray:
+    """For each row of `x` (shape ``(m, k)``): does the Hessian vanish too?
+
+    Then ∇f ≈ 0 because f is flat to working precision (an underflowing
+    plateau), not because the surface has a critical point there.
+    """
+    with np.errstate(all="ignore"):
+        h = f.hessian(*x.T).reshape(x.shape[1] ** 2, x.shape[0])
+    return np.all(np.abs(h) <= tol, axis=0)
 
 
-_LR = Param("lr", 0.1, 1e-6, 10.0, "learning rate η")
-PARAMS: dict[str, tuple[Param, ...]] = {
-    "gd": (_LR,),
-    "momentum": (_LR, Param("beta", 0.9, 0.0, 0.9999, "momentum β")),
-    "nesterov": (_LR, Param("beta", 0.9, 0.0, 0.9999, "momentum β")),
-    "adagrad": (
-        Param("lr", 0.5, 1e-6, 10.0, "learning rate η"),
-        Param("eps", 1e-8, 1e-12, 1.0, "ε"),
-    ),
-    "rmsprop": (
-        Param("lr", 0.01, 1e-6, 10.0, "learning rate η"),
-        Param("rho", 0.9, 0.0, 0.9999, "decay ρ"),
-        Param("eps", 1e-8, 1e-12, 1.0, "ε"),
-    ),
-    "adam": (
-        Param("lr", 0.05, 1e-6, 10.0, "learning rate η"),
-        Param("beta1", 0.9, 0.0, 0.9999, "β₁"),
-        Param("beta2", 0.999, 0.0, 0.99999, "β₂"),
-        Param("eps", 1e-8, 1e-12, 1.0, "ε"),
-    ),
-    "newton": (
-        Param("lr", 1.0, 1e-6, 10.0, "step size"),
-        Param("damping", 1e-3, 0.0, 1e6, "damping μ"),
-    ),
-}
-NAMES = {
-    "gd": "Gradient descent",
-    "momentum": "Momentum",
-    "nesterov": "Nesterov",
-    "adagrad": "AdaGrad",
-    "rmsprop": "RMSProp",
-    "adam": "Adam",
-    "newton": "Newton (damped)",
-}
+class Run:
+    """One run of one registry method from one start point.
 
+    Parameters are the method's own (see `METHODS[name].params`) and the run
+    settings of `RUN_PARAMS` (tol, max_steps, noise, seed, decay, period) plus
+    `schedule`; anything out of range is a ValueError, as is a start where f
+    or its gradient is undefined.
+    """
 
-class Optimizer:
-    """One run of one method from one starting point."""
-
-    def __init__(
-        self,
-        name: str,
-        f: Function,
-        x0: Sequence[float],
-        *,
-        tol: float = 1e-8,
-        max_steps: int = 10_000,
-        **params: float,
-    ) -> None:
-        if name not in PARAMS:
-            raise ValueError(f"unknown optimizer {name!r}; choose from {', '.join(PARAMS)}")
-        known = {p.name: p for p in PARAMS[name]}
-        unknown = set(params) - set(known)
-        if unknown:
+    def __init__(self, name: str, f: Function, x0: Sequence[float], **params: Any) -> None:
+        self.method, self.params, settings = resolve(name, params)
+        self.name, self.f = name, f
+        self.tol: float = settings["tol"]
+        self.max_steps = int(settings["max_steps"])
+        self.noise: float = settings["noise"]
+        self.seed = int(settings["seed"])
+        self.schedule: str = settings["schedule"]
+        self.settings: dict[str, Any] = settings
+        self._constant, self._lr = self.schedule == "constant", self.params["lr"]
+        start = [float(c) for c in np.asarray(x0, dtype=np.float64).reshape(-1)]
+        if len(start) != f.dimension:
+            raise ValueError(f"the start needs {f.dimension} coordinates, got {len(start)}")
+        with np.errstate(all="ignore"):
+            value, grad = f.value_and_gradient(*start)
+        g = [float(c) for c in np.asarray(grad).reshape(-1)]
+        if not (math.isfinite(float(value)) and all(map(math.isfinite, g))):
             raise ValueError(
-                f"{name} has no parameter {sorted(unknown)[0]!r}; it takes {', '.join(known)}"
+                f"{f.output_name} or its gradient is undefined at the start "
+                f"({', '.join(f'{c:g}' for c in start)}); choose another point"
             )
-        self.params = {p: float(params.get(p, known[p].default)) for p in known}
-        for p, value in self.params.items():
-            if not np.isfinite(value) or not known[p].low <= value <= known[p].high:
-                raise ValueError(
-                    f"{known[p].label} must lie in [{known[p].low:g}, "
-                    f"{known[p].high:g}], got {value:g}"
-                )
-        self.name, self.f, self.tol, self.max_steps = name, f, tol, int(max_steps)
-        x = np.asarray(x0, dtype=np.float64).reshape(-1)
-        if x.shape != (f.dimension,):
-            raise ValueError(f"the start needs {f.dimension} coordinates, got {x.size}")
-        fx, grad = f.value_and_gradient(*x)
-        value = float(fx)
-        if not (np.isfinite(value) and np.all(np.isfinite(grad))):
-            raise ValueError("f or its gradient is undefined at the starting point")
-        self._x = [x]
+        self._rng = np.random.default_rng(self.seed)
+        self._x: list[list[float]] = [start]
         self._values = [float(value)]
-        self._norms = [float(np.linalg.norm(grad))]
-        self._grad = grad
-        self._state = np.zeros((2, f.dimension))  # velocity / moment estimates
-        self.stop_reason: str | None = "converged" if self._norms[0] <= tol else None
+        self._norms = [math.hypot(*g)]
+        self._g = g
+        self._state = [tuple(0.0 for _ in self.method.state) for _ in start]
+        self.dampings: list[float] = []  # μ of each Newton step (0: a pure Newton step)
+        self.stop_reason: str | None = None
+        self._t = 0
+        if self._norms[0] <= self.tol:
+            self.stop_reason = self._critical(start)
 
+    # the record -------------------------------------------------------------
     @property
     def trajectory(self) -> np.ndarray:
         return np.array(self._x)
@@ -120,86 +92,152 @@ class Optimizer:
 
     @property
     def steps(self) -> int:
-        return len(self._x) - 1
+        return self._t
 
     @property
     def x(self) -> np.ndarray:
-        return self._x[-1]
+        return np.array(self._x[-1])
 
-    def _proposal(self) -> np.ndarray:
-        p, g, x, s = self.params, self._grad, self._x[-1], self._state
-        t = self.steps + 1
-        if self.name == "gd":
-            return x - p["lr"] * g
-        if self.name == "momentum":
-            s[0] = p["beta"] * s[0] + g
-            return x - p["lr"] * s[0]
-        if self.name == "nesterov":
-            s[0] = p["beta"] * s[0] + g
-            return x - p["lr"] * (g + p["beta"] * s[0])
-        if self.name == "adagrad":
-            s[0] += g * g
-            return x - p["lr"] * g / (np.sqrt(s[0]) + p["eps"])
-        if self.name == "rmsprop":
-            s[0] = p["rho"] * s[0] + (1 - p["rho"]) * g * g
-            return x - p["lr"] * g / (np.sqrt(s[0]) + p["eps"])
-        if self.name == "adam":
-            s[0] = p["beta1"] * s[0] + (1 - p["beta1"]) * g
-            s[1] = p["beta2"] * s[1] + (1 - p["beta2"]) * g * g
-            m_hat = s[0] / (1 - p["beta1"] ** t)
-            v_hat = s[1] / (1 - p["beta2"] ** t)
-            return x - p["lr"] * m_hat / (np.sqrt(v_hat) + p["eps"])
-        # Damped Newton: shift the Hessian until it is positive definite, so the
-        # step is a descent step even at a saddle (plain Newton would seek it).
-        h = self.f.hessian(*x)
-        if not np.all(np.isfinite(h)):
-            return np.full_like(x, np.nan)
-        w, v = np.linalg.eigh(h)
-        shift = max(0.0, -float(w[0])) + p["damping"] + (1e-12 if w[0] <= 0 else 0.0)
-        return x - p["lr"] * (v @ ((v.T @ g) / (w + shift)))
+    @property
+    def gradient(self) -> np.ndarray:
+        """∇f at the current iterate."""
+        return np.array(self._g)
 
+    @property
+    def damped(self) -> bool:
+        """True once any Newton step needed damping (the Hessian alone was not trusted)."""
+        return any(mu > 0 for mu in self.dampings)
+
+    def state(self, name: str) -> np.ndarray:
+        """A per-coordinate state vector of the method (e.g. ``"v"``, ``"s"``, ``"mu"``)."""
+        return np.array([s[self.method.state.index(name)] for s in self._state])
+
+    def rate(self, t: int | None = None) -> float:
+        """The learning rate η_t of step `t` (default: the next one) under the schedule."""
+        t = self.steps + 1 if t is None else t
+        return self.params["lr"] * SCHEDULES[self.schedule][1](t, self.settings)
+
+    # stepping ---------------------------------------------------------------
     def step(self) -> bool:
         """Advance one step; False once the run has stopped (see `stop_reason`)."""
-        if self.stop_reason is not None:
-            return False
-        with np.errstate(all="ignore"):  # overflow is caught below as divergence
-            return self._step()
+        return self.run(1) is None
 
-    def _step(self) -> bool:
-        x = self._proposal()
-        if not np.all(np.isfinite(x)) or np.max(np.abs(x)) > DIVERGED_AT:
+    def run(self, steps: int | None = None) -> str | None:
+        """Take up to `steps` more steps (default: to the step limit); the stop reason,
+        or None when the run merely paused and may go on."""
+        budget = self.max_steps - self._t if steps is None else int(steps)
+        if self.stop_reason is not None or budget <= 0:
+            return self.stop_reason
+        if self.method.update is None:
+            for _ in range(budget):
+                if not self._newton_step():
+                    break
+            return self.stop_reason
+        self._first_order(budget)
+        return self.stop_reason
+
+    def _noisy(self, g: list[float]) -> list[float]:
+        kick = self._rng.standard_normal(len(g)) * self.noise
+        return [gi + float(e) for gi, e in zip(g, kick, strict=True)]
+
+    def _first_order(self, budget: int) -> None:
+        # The hot loop of the application: everything it touches is a local.
+        update, p, vg = self.method.update, self.params, self.f.value_and_gradient
+        assert update is not None
+        lr, constant, noise, tol = self._lr, self._constant, self.noise, self.tol
+        xs, values, norms = self._x, self._values, self._norms
+        x, g, state, t = xs[-1], self._g, self._state, self._t
+        hypot, limit = math.hypot, self.max_steps
+        reason = None
+        try:  # Python floats: inf and NaN pass silently, only ** raises
+            for _ in range(budget):
+                if not constant:
+                    lr = self.rate(t + 1)
+                seen = self._noisy(g) if noise else g
+                new_x, new_state = [], []
+                for xi, gi, si in zip(x, seen, state):  # noqa: B905 (same length by construction)
+                    xn, sn = update(xi, gi, si, p, t + 1, lr)
+                    new_x.append(xn)
+                    new_state.append(sn)
+                if not hypot(*new_x) <= DIVERGED_AT:  # NaN fails too
+                    reason = "diverged"
+                    break
+                fx, grad = vg(*new_x)
+                value, g_new = float(fx), grad.tolist()
+                norm = hypot(*g_new)  # NaN or inf if any component is
+                if not (abs(value) <= DIVERGED_AT and norm < math.inf):
+                    reason = self._refusal(value)
+                    break
+                xs.append(new_x)
+                values.append(value)
+                norms.append(norm)
+                t += 1
+                if norm <= tol:
+                    reason = self._critical(new_x)
+                elif new_x == x:
+                    reason = "stalled"  # the step is below the floats' resolution
+                elif t >= limit:
+                    reason = "step limit"
+                x, g, state = new_x, g_new, new_state
+                if reason is not None:
+                    break
+        except (OverflowError, ZeroDivisionError):
+            reason = "diverged"
+        self._g, self._state, self._t, self.stop_reason = g, state, t, reason
+
+    def _newton_step(self) -> bool:
+        x, g = self._x[-1], self._g
+        if self.noise:
+            g = self._noisy(g)
+        out = newton_step(
+            self.f,
+            np.array([x]),
+            np.array([self._values[-1]]),
+            np.array([g]),
+            np.array([self._state[0][0]]),
+            self.rate(),
+        )
+        if out.failed[0]:
+            self.stop_reason = "stalled"  # no step, however short, decreases f
+            return False
+        new_x, g_new = out.x[0].tolist(), out.grad[0].tolist()
+        if not math.hypot(*new_x) <= DIVERGED_AT:
             self.stop_reason = "diverged"
             return False
-        fx, grad = self.f.value_and_gradient(*x)
-        value = float(fx)
-        if np.isinf(value) or abs(value) > DIVERGED_AT:
-            self.stop_reason = "diverged"
+        norm = math.hypot(*g_new)
+        if not self._record(new_x, float(out.value[0]), g_new, norm):
             return False
-        if not (np.isfinite(value) and np.all(np.isfinite(grad))):
-            self.stop_reason = "left domain"
-            return False
-        self._x.append(x)
-        self._values.append(float(value))
-        self._norms.append(float(np.linalg.norm(grad)))
-        self._grad = grad
-        if self._norms[-1] <= self.tol:
-            self.stop_reason = "converged"
-        elif self.steps >= self.max_steps:
+        self._state = [(float(out.mu[0]),) for _ in x]
+        self.dampings.append(float(out.damping[0]))
+        if norm <= self.tol:
+            self.stop_reason = self._critical(new_x)
+        elif self._t >= self.max_steps:
             self.stop_reason = "step limit"
         return self.stop_reason is None
 
-    def run(self, max_steps: int | None = None) -> str | None:
-        """Step until stopped or `max_steps` more steps were taken; the stop reason."""
-        budget = self.max_steps if max_steps is None else int(max_steps)
-        for _ in range(budget):
-            if not self.step():
-                break
-        else:
-            if max_steps is not None and self.stop_reason is None:
-                self.stop_reason = "step limit"
-        return self.stop_reason
+    def _record(self, x: list[float], value: float, g: list[float], norm: float) -> bool:
+        """Record a finite new iterate, or stop with the reason it was refused."""
+        if not (abs(value) <= DIVERGED_AT and norm < math.inf):
+            self.stop_reason = self._refusal(value)
+            return False
+        self._x.append(x)
+        self._values.append(value)
+        self._norms.append(norm)
+        self._g = g
+        self._t += 1
+        return True
+
+    @staticmethod
+    def _refusal(value: float) -> str:
+        """Why a step with this f was refused (its gradient, if f is fine, is not)."""
+        return "diverged" if math.isinf(value) or abs(value) > DIVERGED_AT else "left domain"
+
+    def _critical(self, x: list[float]) -> str:
+        """∇f ≈ 0 at `x`: a critical point, or a plateau flat to working precision."""
+        return "stalled" if flat_at(self.f, np.array([x]), self.tol)[0] else "converged"
 
 
-def optimizer(name: str, f: Function, x0: Sequence[float], **params: float) -> Optimizer:
-    """A new run of `name` (gd, momentum, nesterov, adagrad, rmsprop, adam, newton)."""
-    return Optimizer(name, f, x0, **params)  # type: ignore[arg-type]
+def optimizer(name: str, f: Function, x0: Sequence[float], **params: Any) -> Run:
+    """A new run of `name` (a key of `METHODS`: gd, momentum, nesterov, adagrad,
+    rmsprop, adam, newton)."""
+    return Run(name, f, x0, **params)

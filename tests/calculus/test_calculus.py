@@ -6,14 +6,12 @@ import numpy as np
 import pytest
 
 from explorer.calculus import (
-    PARAMS,
     angle_to_gradient,
     classify,
     critical_points,
     describe,
     directional_derivative,
     linear_model,
-    optimizer,
     quadratic_model,
     restrict,
     steepest_descent,
@@ -106,65 +104,6 @@ def test_classify():
     assert classify(np.array([-1.0, -2.0])) == "maximum"
     assert classify(np.array([-1.0, 0.0, 2.0])) == "saddle"
     assert classify(np.array([0.0, 2.0])) == "degenerate"
-
-
-@pytest.mark.parametrize("name", sorted(PARAMS))
-def test_every_optimizer_reaches_a_bowl_minimum(name):
-    f = parse("(x - 1)^2 + 2(y + 0.5)^2")
-    params = {"lr": 0.5 if name in ("adagrad", "rmsprop") else 0.1}
-    if name == "adam":
-        params["lr"] = 0.05
-    if name == "newton":
-        params = {}
-    run = optimizer(name, f, (-2.0, 2.0), **params)
-    reason = run.run(20_000)
-    assert reason in ("converged", "step limit")
-    np.testing.assert_allclose(run.x, [1.0, -0.5], atol=1e-3)
-    traj = run.trajectory
-    assert traj.shape == (run.steps + 1, 2)
-    assert len(run.values) == len(run.grad_norms) == len(traj)
-    assert run.values[-1] < run.values[0]
-
-
-def test_newton_converges_in_few_steps_and_escapes_a_saddle():
-    run = optimizer("newton", parse(ROSENBROCK), (-1.5, 2.0))
-    assert run.run(100) == "converged"
-    assert run.steps < 40
-    np.testing.assert_allclose(run.x, [1, 1], atol=1e-8)
-    saddle = optimizer("newton", parse("x^2 - y^2 + y^4/4"), (0.5, 0.1))
-    saddle.run(200)
-    assert abs(saddle.x[1]) > 1.0  # went downhill along y, not to the saddle at 0
-
-
-def test_diverging_run_stops_cleanly():
-    run = optimizer("gd", parse("x^2 + y^2"), (1.0, 1.0), lr=5.0)
-    assert run.run(1000) == "diverged"
-    assert np.all(np.isfinite(run.trajectory)) and np.all(np.isfinite(run.values))
-    assert not run.step()
-
-
-def test_leaving_the_domain_stops_cleanly():
-    run = optimizer("gd", parse("x^2 + log(x)"), (1.0,), lr=1.0)
-    assert run.run(10) == "left domain"
-    assert run.steps == 0 and np.all(np.isfinite(run.trajectory))
-
-
-def test_step_limit_and_converged_reasons():
-    run = optimizer("gd", parse(ROSENBROCK), (-1.5, 2.0), lr=1e-4)
-    assert run.run(5) == "step limit" and run.steps == 5
-    assert optimizer("gd", parse("x^2"), (0.0,)).stop_reason == "converged"
-
-
-def test_optimizer_rejects_bad_parameters():
-    f = parse("x^2")
-    with pytest.raises(ValueError, match="unknown optimizer"):
-        optimizer("sgdx", f, (1.0,))
-    with pytest.raises(ValueError, match="no parameter"):
-        optimizer("gd", f, (1.0,), beta=0.9)
-    with pytest.raises(ValueError, match="learning rate"):
-        optimizer("gd", f, (1.0,), lr=-1)
-    with pytest.raises(ValueError, match="undefined"):
-        optimizer("gd", parse("log(x)"), (-1.0,))
 
 
 def test_directional_derivative_and_steepest_descent():
