@@ -254,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help=f"draw this overlay (repeatable): {', '.join(OVERLAYS)}",
     )
-    r.add_argument("--view", default="window", choices=["surface", "contour", "window"])
+    r.add_argument("--view", default="window", choices=["surface", "contour", "window", "graph"])
     r.add_argument("--size", default="1200x800", help="WxH in pixels")
     r.add_argument("--domain", help="lo,hi per axis, e.g. -2,2,-2,2")
     r.add_argument("--out", required=True, help="the PNG file")

@@ -47,6 +47,11 @@ def cmd_render(args: argparse.Namespace, out) -> int:
             s.set_overlay(name, name in args.overlay)
     if args.view == "surface" and s.dimension == 1:
         raise UsageError("a function of one variable has no surface; use --view=contour")
+    if args.view == "graph":  # the whole graph at the point, drawn off screen
+        window.graph_panel.refresh()
+        image = window.graph_panel.render_image(size)
+        window.close()
+        return _write(image, args.out, size, out)
     window.resize(*size)
     if args.view != "window":  # the one view fills the window: hide everything else
         from PyQt6.QtWidgets import QToolBar
@@ -64,11 +69,14 @@ def cmd_render(args: argparse.Namespace, out) -> int:
     for _ in range(5):
         app.processEvents()
     image = window.grab().toImage()
-    ok = image.save(args.out, "PNG")
     window.close()
-    if not ok:
-        raise UsageError(f"cannot write {args.out}")
-    print(f"wrote {args.out} ({image.width()}x{image.height()})", file=out)
+    return _write(image, args.out, size, out)
+
+
+def _write(image, path: str, size: tuple[int, int], out) -> int:
+    if not image.save(path, "PNG"):
+        raise UsageError(f"cannot write {path}")
+    print(f"wrote {path} ({image.width()}x{image.height()})", file=out)
     if (image.width(), image.height()) != size:
         print(
             f"note: the window cannot be smaller than {image.width()}x{image.height()} with "

@@ -109,7 +109,7 @@ def const_label(value: float) -> str:
     for name, c in CONSTANTS.items():
         if value == c:
             return "π" if name == "pi" else name
-    if value == int(value) and abs(value) < 1e15:
+    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:  # not NaN (acos(2))
         return str(int(value))
     return f"{value:.6g}"
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CHAIN = "a = (w+x+y+z)^2; b = (w+x-y-z)^2; u = (a+b)^2; v = (a-b)^2; f = (u+v)^2"
+# A network shaped like Fig. 18.4.2: y reaches f along three paths (u→a→f, u→f, v→b→f).
+PATHS = "u = x*y; v = y + z; a = u^2; b = v^2; f = a + u + b"
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,17 @@ PRESETS: tuple[Preset, ...] = (
         (0.8, 0.6),
         "A degenerate critical point with three valleys.",
     ),
+    Preset(
+        _C,
+        "Paths of Fig. 18.4.2 (18.4.4)",
+        PATHS,
+        ((-2.0, 2.0),) * 3,
+        (1.0, 1.5, -0.5),
+        "∂f/∂y is the sum over the 3 paths from y to f: "
+        "∂f/∂a·∂a/∂u·∂u/∂y + ∂f/∂u·∂u/∂y + ∂f/∂b·∂b/∂v·∂v/∂y = 3 + 1 + 2 = 6.",
+    ),
 )
+PATHS_PRESET = PRESETS[-1]  # the graph panel's one-click case
 
 GROUPS: tuple[str, ...] = (_C, _E, _O)
 DEFAULT = PRESETS[4]  # x e^(−x²−y²): the chapter's surface with a visible quadratic

@@ -47,6 +47,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Ctrl+9",
         "Draw the Taylor quadratic as a wireframe instead of a translucent mesh",
     ),
+    ActionSpec(
+        "graph",
+        "Backpropagation &graph",
+        "Ctrl+G",
+        "The function's computational graph: step the forward and backward sweeps",
+    ),
     ActionSpec("reset_camera", "&Reset 3D camera", "Ctrl+0", "Back to the default viewing angle"),
     ActionSpec("about", "&About", None, "About the explorer"),
 )

@@ -16,6 +16,7 @@ from .actions import ACTIONS
 from .gl_surface_view import DISTANCE, SurfaceView
 from .qt_critical_table import CriticalTable
 from .qt_function_panel import FunctionPanel
+from .qt_graph_panel import GraphPanel
 from .qt_inspector import InspectorPanel
 from .qt_map_view import CurveView, MapView
 
@@ -80,6 +81,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabifyDockWidget(self.docks["inspector"], dock)
         self.docks["inspector"].raise_()
         self.docks["critical"] = dock
+        self.graph_panel = GraphPanel(self.session)
+        graph_dock = QtWidgets.QDockWidget("Backpropagation graph", self)
+        graph_dock.setObjectName("dock_graph")
+        graph_dock.setWidget(self.graph_panel)
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, graph_dock)
+        graph_dock.hide()  # opened from the View menu (Ctrl+G)
+        self.docks["graph"] = graph_dock
         self.actions_by_name = self._build_actions()
         self._critical_note = ""  # the status-bar note about critical points, if shown
         self.status_point = QtWidgets.QLabel()
@@ -113,6 +121,7 @@ class MainWindow(QtWidgets.QMainWindow):
             "export_code": self.export_code,
             "quit": self.close,
             "reset_camera": self.reset_camera,
+            "graph": self.show_graph,
             "about": self.about,
         }
         actions: dict[str, QtGui.QAction] = {}
@@ -150,7 +159,7 @@ class MainWindow(QtWidgets.QMainWindow):
         ):
             file_menu.addSeparator() if name is None else file_menu.addAction(actions[name])
         view_menu = menu.addMenu("&View")
-        for name in (*OVERLAYS, None, "wireframe", "reset_camera"):
+        for name in (*OVERLAYS, None, "wireframe", "reset_camera", "graph"):
             view_menu.addSeparator() if name is None else view_menu.addAction(actions[name])
         view_menu.addSeparator()
         for dock in self.docks.values():
@@ -221,6 +230,12 @@ class MainWindow(QtWidgets.QMainWindow):
     # commands ----------------------------------------------------------------
     def reset_camera(self) -> None:
         self.surface_view.setCameraPosition(distance=DISTANCE, elevation=26, azimuth=-62)
+
+    def show_graph(self) -> None:
+        dock = self.docks["graph"]
+        dock.show()
+        dock.raise_()
+        self.resizeDocks([dock], [max(360, self.height() // 2)], QtCore.Qt.Orientation.Vertical)
 
     def grab_view(self, which: str) -> QtGui.QImage:
         if which == "surface":
