@@ -235,7 +235,8 @@ class MainWindow(QtWidgets.QMainWindow):
         dock = self.docks["graph"]
         dock.show()
         dock.raise_()
-        self.resizeDocks([dock], [max(360, self.height() // 2)], QtCore.Qt.Orientation.Vertical)
+        height = max(380, int(self.height() * 0.56))
+        self.resizeDocks([dock], [height], QtCore.Qt.Orientation.Vertical)
 
     def grab_view(self, which: str) -> QtGui.QImage:
         if which == "surface":

@@ -225,7 +225,7 @@ class GraphPanel(QtWidgets.QWidget):
         split.addWidget(self.tabs)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
-        split.setSizes([900, 300])
+        split.setSizes([1000, 250])
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
@@ -384,6 +384,10 @@ class GraphPanel(QtWidgets.QWidget):
         m = self.model
         if m is None:
             return
+        if not m.drawable:
+            self.step_line.setText("")
+            self._show_counts()
+            return
         steps = self.steps
         self.done = min(self.done, len(steps))
         for i, text in m.node_texts(self.done, self.variable).items():
@@ -495,22 +499,33 @@ class GraphPanel(QtWidgets.QWidget):
     def copy_code(self) -> None:
         QtWidgets.QApplication.clipboard().setText(self.code.toPlainText())
 
+    def _extent(self) -> QtCore.QRectF:
+        """What a picture shows: the graph, or room for the note saying it is too large."""
+        rect = self.scene.sceneRect()
+        return QtCore.QRectF(0, 0, 600, 80) if rect.isEmpty() else rect
+
+    def _paint(self, painter: QtGui.QPainter, target: QtCore.QRectF) -> None:
+        painter.setRenderHints(
+            QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing
+        )
+        if self.scene.sceneRect().isEmpty():
+            painter.drawText(target, QtCore.Qt.AlignmentFlag.AlignCenter, self.note.text())
+        else:
+            self.scene.render(painter, target, self.scene.sceneRect())
+
     def render_image(self, size: tuple[int, int] | None = None) -> QtGui.QImage:
         """The whole graph as a picture on white: `size` pixels (the graph fitted and
         centred), or by default two pixels per scene unit."""
-        rect = self.scene.sceneRect()
+        rect = self._extent()
         if size is None:
             size = (int(rect.width() * 2), int(rect.height() * 2))
         image = QtGui.QImage(*size, QtGui.QImage.Format.Format_RGB32)
         image.fill(QtGui.QColor("white"))
-        painter = QtGui.QPainter(image)
-        painter.setRenderHints(
-            QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing
-        )
         scale = min(size[0] / rect.width(), size[1] / rect.height())
         target = QtCore.QRectF(0, 0, rect.width() * scale, rect.height() * scale)
         target.moveCenter(QtCore.QRectF(image.rect()).center())
-        self.scene.render(painter, target, rect)
+        painter = QtGui.QPainter(image)
+        self._paint(painter, target)
         painter.end()
         return image
 
@@ -519,7 +534,7 @@ class GraphPanel(QtWidgets.QWidget):
             raise OSError(f"cannot write {path}")
 
     def write_svg(self, path: str) -> None:
-        rect = self.scene.sceneRect()
+        rect = self._extent()
         generator = QtSvg.QSvgGenerator()
         generator.setFileName(path)
         generator.setSize(rect.size().toSize())
@@ -528,7 +543,7 @@ class GraphPanel(QtWidgets.QWidget):
         painter = QtGui.QPainter()
         if not painter.begin(generator):
             raise OSError(f"cannot write {path}")
-        self.scene.render(painter, QtCore.QRectF(0, 0, rect.width(), rect.height()), rect)
+        self._paint(painter, QtCore.QRectF(0, 0, rect.width(), rect.height()))
         painter.end()
         if not Path(path).is_file():
             raise OSError(f"cannot write {path}")

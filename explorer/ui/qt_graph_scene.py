@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from PyQt6 import QtCore, QtGui, QtWidgets
 
-from explorer.session.graph_view import NOT_YET, GraphModel, Layout, NodeText
+from explorer.session.graph_view import NOT_YET, GraphModel, NodeText
 
-NODE_SIZE = (104.0, 50.0)
-LAYER_GAP = 58.0
+NODE_SIZE = (100.0, 42.0)
+LAYER_GAP = 50.0
 
 INK = QtGui.QColor(30, 30, 36)
 FAINT = QtGui.QColor(135, 135, 145)
@@ -35,7 +35,7 @@ def _font(size: float, bold: bool = False, italic: bool = False) -> QtGui.QFont:
     return font
 
 
-TITLE_FONT = _font(9.5, bold=True)
+TITLE_FONT = _font(9, bold=True)
 TAG_FONT = _font(7.5)
 LINE_FONT = _font(8)
 NOT_YET_FONT = _font(7.5, italic=True)
@@ -77,8 +77,8 @@ class NodeItem(QtWidgets.QGraphicsItem):
         painter.setPen(QtGui.QPen(color, 2.6 if self.highlight else 1.0))
         painter.setBrush(FILL[self.kind])
         painter.drawRoundedRect(r, 6, 6)
-        pad = 5.0
-        inner = r.adjusted(pad, 2, -pad, -2)
+        pad = 4.0
+        inner = r.adjusted(pad, 1, -pad, -1)
         row = inner.height() / 3
         top = QtCore.QRectF(inner.left(), inner.top(), inner.width(), row)
         painter.setPen(INK)
@@ -175,9 +175,12 @@ class GraphScene(QtWidgets.QGraphicsScene):
         self.nodes: dict[int, NodeItem] = {}
         self.edges: list[EdgeItem] = []
 
-    def build(self, model: GraphModel) -> Layout:
+    def build(self, model: GraphModel) -> None:
         self.clear()
         self.nodes, self.edges = {}, []
+        if not model.drawable:
+            self.setSceneRect(QtCore.QRectF())
+            return
         layout = model.layout(NODE_SIZE, LAYER_GAP)
         t = model.trace
         for i in model.nodes:

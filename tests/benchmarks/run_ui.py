@@ -121,6 +121,7 @@ def main() -> int:
     )
     window.close()
     app.processEvents()
+    graph_costs(report)
 
     bare, ours = [], []
     for _ in range(3):  # interleaved
@@ -141,6 +142,73 @@ def main() -> int:
         detail=f"({m_ours:.0f} MB vs {m_bare:.0f} MB)",
     )
     return report.finish()
+
+
+GRAPH_60 = (
+    "sin(x*y)+cos(x-y)^2*exp(-x^2-y^2)+log(1+x^2+y^2)*tanh(x+2y)+sqrt(1+x^2)*atan(y/3)"
+    "+sigmoid(x*y-1)*softplus(y-x)+(x^3-3x*y^2)/(1+x^2+y^2)+abs(x-y)*x*y"
+    "+cosh(x/4)*sinh(y/5)+exp(-(x-1)^2)*cos(3y)+x/(2+sin(y))"
+)
+GRAPH_300 = " + ".join(
+    f"sin({k}x + y^{k % 3 + 2})*exp(-{k}y*x) + log(1+x^2*{k}+y)/(2+cos(x*y+{k}))"
+    for k in range(1, 18)
+)
+
+
+def graph_costs(report: Report) -> None:
+    """The graph panel: a point move on a 60-node graph (trace, texts and items
+    updated, paint excluded) and the layout of a 300-node graph."""
+    from PyQt6 import QtWidgets
+
+    from explorer.engine import parse
+    from explorer.session.graph_view import GraphModel
+    from explorer.session.model import Session
+    from explorer.ui.qt_graph_panel import GraphPanel
+
+    session = Session()  # only the panel observes it: its own cost, nothing else
+    session.set_text(GRAPH_60)
+    panel = GraphPanel(session)
+    panel.resize(1200, 400)
+    panel.show()
+    QtWidgets.QApplication.processEvents()
+    nodes = len(panel.scene.nodes)
+    rng = np.random.default_rng(1)
+    moves = []
+    for _ in range(300):
+        p = rng.uniform(-1.8, 1.8, 2)
+        t = time.perf_counter()
+        session.set_point(p)
+        moves.append(time.perf_counter() - t)
+    panel.set_path_source(panel.model.trace.inputs[0])  # paths listed and highlighted too
+    with_paths = []
+    for _ in range(100):
+        p = rng.uniform(-1.8, 1.8, 2)
+        t = time.perf_counter()
+        session.set_point(p)
+        with_paths.append(time.perf_counter() - t)
+    panel.close()
+    report.add(
+        f"graph panel point move, {nodes} nodes (median ms)",
+        statistics.median(moves) * 1e3,
+        at_most=5,
+        unit=" ms",
+        detail=f"(p90 {np.percentile(moves, 90) * 1e3:.2f} ms; paths from x listed: "
+        f"{statistics.median(with_paths) * 1e3:.2f} ms)",
+    )
+    f = parse(GRAPH_300)
+    layouts = []
+    for _ in range(3):
+        model = GraphModel(f, (0.3, 0.4))
+        t = time.perf_counter()
+        model.layout()
+        layouts.append(time.perf_counter() - t)
+    report.add(
+        f"graph layout, {len(model.nodes)} nodes (grandalf, s)",
+        statistics.median(layouts),
+        at_most=0.5,
+        unit=" s",
+        detail=f"(best {min(layouts):.2f} s; once per function)",
+    )
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from explorer.session import presets
 from explorer.session.graph_view import NOT_YET
 from explorer.ui.qt_graph_scene import PATH
 
-from .conftest import map_to_widget, near, settle, widget_pixels
+from .conftest import map_to_widget, near, pixels, settle, widget_pixels
 
 LEFT = QtCore.Qt.MouseButton.LeftButton
 CHAIN = presets.find("Chain of Fig. 18.4.1 (18.4.4–5)")
@@ -283,3 +283,44 @@ def test_hidden_panel_waits_and_catches_up_when_shown(window, qtbot):
     settle(qtbot)
     items = items_by_title(window.graph_panel)
     assert number(items["f"].value_text) == chapter_chain(0.0, 0.0, 0.0, 1.0)
+
+
+def test_a_graph_too_large_to_draw_says_so_and_stays_alive(window, panel, qtbot, tmp_path):
+    text = " + ".join(f"sin({k}x + y)*exp(-{k}y*x)*cos(x - {k}y)" for k in range(1, 70))
+    assert window.session.set_text(text) is None
+    settle(qtbot)
+    assert not panel.scene.nodes and "too many to draw" in panel.note.text()
+    panel.step()
+    panel.set_mode("x")
+    panel.write_png(str(tmp_path / "big.png"))
+    window.session.set_point([0.1, 0.2])  # still follows the point, quietly
+    window.session.load_preset(CHAIN)
+    settle(qtbot)
+    assert items_by_title(panel)["f"].value_text == "= 1024" and not panel.note.isVisible()
+
+
+def test_x_times_x_draws_both_edges_with_their_partials(window, panel, qtbot):
+    assert window.session.set_text("x*x + y") is None
+    window.session.set_point([1.5, 0.25])
+    settle(qtbot)
+    ends = edge_ends(panel)
+    items = items_by_title(panel)
+    twins = [e for e, (s, _) in zip(panel.scene.edges, ends, strict=True) if s is items["x"]]
+    assert len(twins) == 2 and [e.label.text for e in twins] == ["1.5", "1.5"]
+    assert twins[0].path().pointAtPercent(0.5) != twins[1].path().pointAtPercent(0.5)
+    assert items["x"].lower_text == "∂f/∂x = 3"
+
+
+def test_render_graph_from_the_command_line(tmp_path):
+    from .test_files_and_failures import run
+
+    out = tmp_path / "graph.png"
+    r = run(
+        "render", CHAIN.text, "--at=-1,0,-2,1", "--view=graph", "--size=900x400", f"--out={out}"
+    )
+    assert r.returncode == 0, r.stderr
+    image = QtGui.QImage(str(out))
+    assert (image.width(), image.height()) == (900, 400)
+    arr = pixels(image)
+    assert near(arr, (223, 244, 226), 3) > 200  # the output node's green fill
+    assert near(arr, (222, 235, 250), 3) > 4 * 200  # four input nodes
