@@ -106,11 +106,48 @@ def surface(
 
 
 def curve(f: Function, point: np.ndarray, box: tuple[float, float], resolution: int) -> Curve:
+    """The graph of a function of one variable, sampled densely; a NaN row between
+    two samples that a pole or a jump separates, so no line joins them."""
     xs = np.linspace(*box, max(resolution, 400))
-    ys = np.array(f(*slice_args(f.dimension, (0,), point, (xs,))), dtype=np.float64)
+    with np.errstate(all="ignore"):
+        ys = np.array(f(*slice_args(f.dimension, (0,), point, (xs,))), dtype=np.float64)
     ys[~np.isfinite(ys)] = np.nan
     near = near_point(ys, xs, xs, (point[0],))
-    return Curve(xs, ys, auto_range(ys, near), bool(np.isnan(ys).any()))
+    drawn_range, undefined = auto_range(ys, near), bool(np.isnan(ys).any())
+    cut = np.flatnonzero(_discontinuous(f, point, xs, ys))
+    xs = np.insert(xs, cut + 1, np.nan)
+    ys = np.insert(ys, cut + 1, np.nan)
+    return Curve(xs, ys, drawn_range, undefined)
+
+
+def _discontinuous(
+    f: Function, point: np.ndarray, xs: np.ndarray, ys: np.ndarray, steps: int = 40
+) -> np.ndarray:
+    """For each pair of neighbouring samples, whether f jumps between them (a pole,
+    a step). Bisection keeps the half with the larger change: for a continuous f the
+    change shrinks with the interval, for a jump or a pole it does not."""
+    lo, hi = xs[:-1].copy(), xs[1:].copy()
+    f_lo, f_hi = ys[:-1].copy(), ys[1:].copy()
+    jump = np.abs(f_hi - f_lo)
+    finite = ys[np.isfinite(ys)]
+    spread = float(np.ptp(finite)) if finite.size else 0.0
+    # only steps that are visible can be drawn as a wrong vertical line
+    look = np.flatnonzero(np.isfinite(jump) & (jump > 1e-3 * spread))
+    lo, hi, f_lo, f_hi = lo[look], hi[look], f_lo[look], f_hi[look]
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            mid = 0.5 * (lo + hi)
+            f_mid = np.asarray(f(*slice_args(f.dimension, (0,), point, (mid,))), dtype=np.float64)
+            left = np.abs(f_mid - f_lo) >= np.abs(f_hi - f_mid)
+            # an undefined midpoint (log|x| at 0) is a break in itself: keep it
+            left |= ~np.isfinite(f_mid)
+            hi, f_hi = np.where(left, mid, hi), np.where(left, f_mid, f_hi)
+            lo, f_lo = np.where(left, lo, mid), np.where(left, f_lo, f_mid)
+        remaining = np.abs(f_hi - f_lo)
+        broken = ~np.isfinite(remaining) | (remaining > 0.5 * jump[look])
+    out = np.zeros(jump.shape, dtype=bool)
+    out[look] = broken
+    return out
 
 
 def contour_levels(zrange: tuple[float, float], count: int) -> np.ndarray:
@@ -118,17 +155,78 @@ def contour_levels(zrange: tuple[float, float], count: int) -> np.ndarray:
     return np.linspace(lo, hi, count + 2)[1:-1]
 
 
-def contour_lines(s: Surface, levels: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True)
+class Grid:
+    """Values of f on a grid over a box (the map's visible region), no derivatives."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    z: np.ndarray  # (nx, ny), NaN where f is undefined
+
+
+def grid(f: Function, axes: tuple[int, int], point: np.ndarray, box: Box, resolution: int) -> Grid:
+    """f over `box` with square cells, `resolution` of them across its shorter side
+    (at most 4·resolution² values in all, for a very elongated box)."""
+    spans = np.array([box[0][1] - box[0][0], box[1][1] - box[1][0]])
+    counts = resolution * spans / spans.min()
+    counts *= min(1.0, 2 * resolution / np.sqrt(counts.prod()))
+    nx, ny = (max(2, int(round(c))) for c in counts)
+    xs = np.linspace(*box[0], nx)
+    ys = np.linspace(*box[1], ny)
+    x, y = np.meshgrid(xs, ys, indexing="ij")
+    with np.errstate(all="ignore"):
+        z = np.array(
+            np.broadcast_to(f(*slice_args(f.dimension, axes, point, (x, y))), x.shape),
+            dtype=np.float64,
+        )
+    z[~np.isfinite(z)] = np.nan
+    return Grid(xs, ys, z)
+
+
+@dataclass(frozen=True)
+class Contours:
+    levels: np.ndarray
+    lines: np.ndarray  # (k, 2), NaN rows between lines
+    labels: np.ndarray  # (m, 3): x, y and level of each label, placed on its line
+
+
+def contour_lines(s: Surface | Grid, levels: np.ndarray) -> np.ndarray:
     """All contour lines as one (k, 2) array with NaN rows between lines."""
+    return contours(s, levels).lines
+
+
+def contours(
+    s: Surface | Grid, levels: np.ndarray, label_gap: float = np.inf, within: Box | None = None
+) -> Contours:
+    """Contour lines, and label positions: one at the middle of each line longer
+    than `label_gap`, none closer than `label_gap` to another label, all `within`."""
+    (x0, x1), (y0, y1) = within or ((-np.inf, np.inf), (-np.inf, np.inf))
     z = np.ma.masked_invalid(s.z.T)  # contourpy wants z[row=y, col=x]
-    gen = contourpy.contour_generator(
-        x=s.xs, y=s.ys, z=z, line_type=contourpy.LineType.ChunkCombinedNan
-    )
-    parts = [chunk for level in levels for chunk in gen.lines(level)[0] if chunk is not None]
-    if not parts:
-        return np.empty((0, 2))
+    gen = contourpy.contour_generator(x=s.xs, y=s.ys, z=z, line_type=contourpy.LineType.Separate)
+    lines: list[np.ndarray] = []
+    labels: list[tuple[float, float, float]] = []
+    for level in levels:
+        for line in gen.lines(level):
+            lines.append(line)
+            steps = np.hypot(*np.diff(line, axis=0).T)
+            if steps.sum() < label_gap:
+                continue
+            at = line[np.searchsorted(np.cumsum(steps), 0.5 * steps.sum())]
+            if not (x0 <= at[0] <= x1 and y0 <= at[1] <= y1):
+                continue
+            if all(np.hypot(at[0] - x, at[1] - y) >= label_gap for x, y, _ in labels):
+                labels.append((float(at[0]), float(at[1]), float(level)))
     sep = np.full((1, 2), np.nan)
-    return np.concatenate([p for part in parts for p in (part, sep)])
+    joined = np.concatenate([p for line in lines for p in (line, sep)]) if lines else sep[:0]
+    return Contours(np.asarray(levels), joined, np.array(labels).reshape(-1, 3))
+
+
+def intersect(a: Box, b: Box) -> Box | None:
+    """The common part of two boxes, or None."""
+    (ax0, ax1), (ay0, ay1) = a
+    (bx0, bx1), (by0, by1) = b
+    x0, x1, y0, y1 = max(ax0, bx0), min(ax1, bx1), max(ay0, by0), min(ay1, by1)
+    return ((x0, x1), (y0, y1)) if x0 < x1 and y0 < y1 else None
 
 
 def patch_grid(center: Sequence[float], box: Box, half: float, n: int):
@@ -150,8 +248,9 @@ def model_patch(
 
 
 def arrows_2d(starts: np.ndarray, vectors: np.ndarray, head: float = 0.25) -> np.ndarray:
-    """Arrows as line segments: for each, shaft and two barbs, NaN rows between.
-    `starts` and `vectors` are (k, 2); the result is (6k, 2)."""
+    """Arrows as line segments: for each, its shaft and its two barbs, with a NaN
+    row after the shaft and after the barbs, so no line joins two arrows.
+    `starts` and `vectors` are (k, 2); the result is (7k, 2)."""
     s = np.asarray(starts, dtype=np.float64).reshape(-1, 2)
     v = np.asarray(vectors, dtype=np.float64).reshape(-1, 2)
     tip = s + v
@@ -160,7 +259,7 @@ def arrows_2d(starts: np.ndarray, vectors: np.ndarray, head: float = 0.25) -> np
     left = tip + np.stack([c * back[:, 0] - sn * back[:, 1], sn * back[:, 0] + c * back[:, 1]], 1)
     right = tip + np.stack([c * back[:, 0] + sn * back[:, 1], -sn * back[:, 0] + c * back[:, 1]], 1)
     nan = np.full_like(s, np.nan)
-    return np.stack([s, tip, nan, left, tip, right], axis=1).reshape(-1, 2)
+    return np.stack([s, tip, nan, left, tip, right, nan], axis=1).reshape(-1, 2)
 
 
 def arrow_2d(start: Sequence[float], vector: Sequence[float], head: float = 0.25) -> np.ndarray:
@@ -169,26 +268,33 @@ def arrow_2d(start: Sequence[float], vector: Sequence[float], head: float = 0.25
 
 
 def gradient_field(
-    f: Function, axes: tuple[int, int], point: np.ndarray, box: Box, count: int = 15
+    f: Function, axes: tuple[int, int], point: np.ndarray, box: Box, count: int = 17
 ) -> np.ndarray:
-    """Arrows of ∇f on a coarse grid, scaled so the longest fills a cell."""
-    xs = np.linspace(*box[0], count + 2)[1:-1]
-    ys = np.linspace(*box[1], count + 2)[1:-1]
+    """Arrows of ∇f at the centres of square cells, `count` of them across the
+    longer side of `box`; the longest arrows nearly fill a cell."""
+    spans = np.array([box[0][1] - box[0][0], box[1][1] - box[1][0]])
+    cell = spans.max() / count
+    (x0, x1), (y0, y1) = box
+    nx, ny = (max(1, int(round(s / cell))) for s in spans)
+    xs = x0 + (np.arange(nx) + 0.5) * (x1 - x0) / nx
+    ys = y0 + (np.arange(ny) + 0.5) * (y1 - y0) / ny
     x, y = np.meshgrid(xs, ys, indexing="ij")
-    grad = f.gradient(*slice_args(f.dimension, axes, point, (x, y)))
-    gx, gy = grad[axes[0]].ravel(), grad[axes[1]].ravel()
-    gx, gy = np.where(np.isfinite(gx) & np.isfinite(gy), (gx, gy), 0.0)
-    cell = min(xs[1] - xs[0], ys[1] - ys[0]) if count > 1 else 1.0
-    mag = np.hypot(gx, gy)
-    finite = np.isfinite(mag) & (mag > 0)
-    if not finite.any():
+    with np.errstate(all="ignore"):
+        grad = f.gradient(*slice_args(f.dimension, axes, point, (x, y)))
+        gx = np.broadcast_to(grad[axes[0]], x.shape).ravel()
+        gy = np.broadcast_to(grad[axes[1]], x.shape).ravel()
+        mag = np.hypot(gx, gy)
+    shown = np.isfinite(mag) & (mag > 0)
+    if not shown.any():
         return np.empty((0, 2))
-    # Lengths grow with |∇f|, compressed (sqrt) so that small gradients stay visible;
-    # directions are true in data units (the map keeps its aspect ratio).
-    length = 0.85 * cell * np.sqrt(mag[finite] / mag[finite].max())
-    vx = gx[finite] / mag[finite] * length
-    vy = gy[finite] / mag[finite] * length
-    starts = np.stack([x.ravel()[finite], y.ravel()[finite]], axis=1)
+    # Lengths grow with |∇f|, compressed (sqrt) so that small gradients stay visible,
+    # against the 95th percentile so that one pole does not shrink every other arrow;
+    # directions are true in data units (the map keeps its aspect ratio 1:1).
+    top = float(np.percentile(mag[shown], 95))
+    length = 0.85 * min(spans.min(), cell) * np.sqrt(np.minimum(mag[shown] / top, 1.0))
+    vx = gx[shown] / mag[shown] * length
+    vy = gy[shown] / mag[shown] * length
+    starts = np.stack([x.ravel()[shown] - vx / 2, y.ravel()[shown] - vy / 2], axis=1)
     return arrows_2d(starts, np.stack([vx, vy], axis=1), head=0.3)
 
 

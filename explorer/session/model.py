@@ -281,9 +281,42 @@ class Session(QObject):
 
         return self._cached("contours", build)
 
-    def field(self) -> np.ndarray:
-        return self._cached(
-            "field", lambda: geometry.gradient_field(self.function, self.axes, self.point, self.box)
+    # the map: its visible region, sampled again when it is zoomed or panned
+    def _cached_for(self, key: str, params: tuple, build):
+        """One cached value per key, rebuilt when `params` change."""
+        held = self._cache.get(key)
+        if held is None or held[0] != params:
+            held = self._cache[key] = (params, build())
+        return held[1]
+
+    def map_grid(self, box: geometry.Box) -> geometry.Grid:
+        """f's values over `box` (any region of the plotted plane) at the resolution."""
+        return self._cached_for(
+            "map_grid",
+            (box, self.resolution),
+            lambda: geometry.grid(self.function, self.axes, self.point, box, self.resolution),
+        )
+
+    def map_contours(self, box: geometry.Box, label_gap: float) -> geometry.Contours:
+        """The contour lines over `box` at the levels of the z-range, with labels."""
+        levels = geometry.contour_levels(self.zrange(), self.contour_count)
+        return self._cached_for(
+            "map_contours",
+            (box, self.resolution, tuple(levels), label_gap),
+            lambda: geometry.contours(self.map_grid(box), levels, label_gap, self.box),
+        )
+
+    def field(self, box: geometry.Box | None = None) -> np.ndarray:
+        """Arrows of ∇f over the part of `box` (default: all) inside the domain."""
+        inside = geometry.intersect(box or self.box, self.box)
+        return self._cached_for(
+            "field",
+            (inside,),
+            lambda: (
+                np.empty((0, 2))
+                if inside is None
+                else geometry.gradient_field(self.function, self.axes, self.point, inside)
+            ),
         )
 
     def critical(self) -> CriticalPoints:

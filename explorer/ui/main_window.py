@@ -15,10 +15,11 @@ from explorer.session.overlays import CURVE, OVERLAYS
 from .actions import ACTIONS
 from .gl_surface_view import DISTANCE, SurfaceView
 from .qt_critical_table import CriticalTable
+from .qt_curve_view import CurveView
 from .qt_function_panel import FunctionPanel
 from .qt_graph_panel import GraphPanel
 from .qt_inspector import InspectorPanel
-from .qt_map_view import CurveView, MapView
+from .qt_map_view import MapView
 
 SETTINGS_KEYS = ("geometry", "state", "session")
 

@@ -1,118 +1,45 @@
-"""The 2D views: the contour/heat map of a surface, and the curve of a function of
-one variable. Left click or drag selects the point; right drag zooms, middle
-drag (or Shift+left drag) pans; arrow keys move the point.
+"""The map: heat map and contour lines of a surface seen from above, with the
+overlays that live in the plane (gradient field and arrows, Hessian eigenvectors,
+critical points) and the selected point.
+
+The whole domain is shown whatever the view's shape, at 1:1 aspect (so that ∇f
+stays perpendicular to the level lines); the padding around it shows f beyond
+the domain, veiled. The visible region is sampled again, at the session's
+resolution, whenever it is zoomed or panned (debounced), so the heat map and
+the contours stay sharp. One adapter per visual, as in the 3D view: a point
+move redraws only what depends on the point.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6 import QtCore
+from PyQt6 import QtCore, QtGui, QtWidgets
+from superqt.utils import qdebounced
 
 from explorer.session import geometry
 from explorer.session.model import Session
 
 from . import style
+from .qt_plot_view import NEUTRAL, PlotAdapter, PlotView, show_critical
 
-_MOVES = {
-    QtCore.Qt.Key.Key_Left: (-1, 0),
-    QtCore.Qt.Key.Key_Right: (1, 0),
-    QtCore.Qt.Key.Key_Up: (0, 1),
-    QtCore.Qt.Key.Key_Down: (0, -1),
-}
+MARGIN = 0.05  # sampled beyond the visible region on each side, so a small pan stays drawn
+LABEL_GAP = 0.2  # contour labels at least this fraction of the region's shorter side apart
+ARROW = 0.2  # arrows and eigenvector lines span this fraction of the region's shorter side
 
 
-class PointViewBox(pg.ViewBox):
-    """A ViewBox whose left button selects a point instead of panning."""
-
-    def __init__(self, on_point, **kwds) -> None:
-        super().__init__(**kwds)
-        self.on_point = on_point
-
-    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph's name)
-        if ev.button() == QtCore.Qt.MouseButton.LeftButton:
-            ev.accept()
-            p = self.mapSceneToView(ev.scenePos())
-            self.on_point(p.x(), p.y())
-        else:
-            super().mouseClickEvent(ev)
-
-    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802
-        shift = ev.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier
-        if ev.button() == QtCore.Qt.MouseButton.LeftButton and not shift:
-            ev.accept()
-            p = self.mapSceneToView(ev.scenePos())
-            self.on_point(p.x(), p.y())
-        else:  # Shift+left and the middle button pan, the right button zooms
-            super().mouseDragEvent(ev, axis)
+def _cached(item):
+    """Paint `item` once into a pixmap and reuse it until it changes: a point move
+    repaints the area under the moving overlays, heat map and contours included."""
+    item.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    return item
 
 
-class _PlotView(pg.PlotWidget):
-    def __init__(self, session: Session, parent=None) -> None:
-        self.session = session
-        super().__init__(parent, viewBox=PointViewBox(self._on_point), background=style.BACKGROUND)
-        self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
-        self.setMinimumSize(150, 150)
-        self.showGrid(x=True, y=True, alpha=0.15)
-        self._connections: list = []
-        # the two items every plot view has: critical points and the selected point
-        self.critical = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1.2))
-        self.marker = pg.ScatterPlotItem(
-            size=11, brush=pg.mkBrush(style.POINT), pen=pg.mkPen("w", width=1.5)
-        )
-
-    def _bind(self, items: list, on_overlays) -> None:
-        """Add the items bottom to top, and redraw on the session's signals."""
-        for z, item in enumerate(items):
-            item.setZValue(z)
-            self.addItem(item)
-        s = self.session
-        self._connect(s.function_changed, self._on_surface_changed)
-        self._connect(s.surface_changed, self._on_surface_changed)
-        self._connect(s.point_changed, self._on_point_changed)
-        self._connect(s.overlays_changed, on_overlays)
-        self._on_surface_changed()
-
-    def _show_critical(self, found: list, xs: list, ys: list) -> None:
-        """Critical points at (xs, ys), coloured and shaped by kind."""
-        symbols = {"maximum": "t", "saddle": "s"}
-        self.critical.setData(
-            xs,
-            ys,
-            brush=[pg.mkBrush(style.CRITICAL[c.kind]) for c in found],
-            symbol=[symbols.get(c.kind, "o") for c in found],
-            data=[c.kind for c in found],
-        )
-
-    def _on_surface_changed(self) -> None:
-        raise NotImplementedError
-
-    def _on_point_changed(self) -> None:
-        raise NotImplementedError
-
-    def _connect(self, signal, slot) -> None:
-        signal.connect(slot)
-        self._connections.append((signal, slot))
-
-    def close_adapters(self) -> None:
-        for signal, slot in self._connections:
-            signal.disconnect(slot)
-        self._connections.clear()
-
-    def _on_point(self, x: float, y: float) -> None:
-        raise NotImplementedError
-
-    def keyPressEvent(self, ev) -> None:  # noqa: N802
-        if ev.key() in _MOVES:
-            fine = bool(ev.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier)
-            self.session.nudge(*_MOVES[ev.key()], fine=fine)
-            ev.accept()
-            return
-        super().keyPressEvent(ev)
-
-
-class MapView(_PlotView):
+class MapView(PlotView):
     """Heat map, contour lines, gradient field, point, arrows, eigenvectors, critical points."""
+
+    grid_changed = QtCore.pyqtSignal()  # the sampled region or what is drawn on it changed
+    resized = QtCore.pyqtSignal()
 
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(session, parent)
@@ -121,140 +48,322 @@ class MapView(_PlotView):
             "Click or drag to select a point; right-drag zooms, "
             "Shift+drag pans; arrow keys move the point"
         )
-        self.image = pg.ImageItem(axisOrder="col-major")
-        self.image.setLookupTable(style.COLORMAP.getLookupTable(nPts=256))
-        self.contours = pg.PlotCurveItem(pen=pg.mkPen(style.CONTOUR, width=1), connect="finite")
-        self.field = pg.PlotCurveItem(pen=pg.mkPen(style.FIELD, width=1.2), connect="finite")
-        self.eigen = [
-            pg.PlotCurveItem(pen=pg.mkPen(c, width=2.5, style=QtCore.Qt.PenStyle.DashLine))
-            for c in (style.EIGEN_POS, style.EIGEN_NEG)
-        ]
-        self.arrows = {
-            name: pg.PlotCurveItem(pen=pg.mkPen(color, width=3), connect="finite")
-            for name, color in (("gradient", style.GRADIENT), ("descent", style.DESCENT))
+        self.region: geometry.Box | None = None  # the sampled region, data coordinates
+        self._fitted: tuple | None = None  # the plotted box last fitted to the view
+        self._fitting = False
+        self._resample_soon = qdebounced(self._resample, timeout=80, leading=True, parent=self)
+        self.getViewBox().sigRangeChanged.connect(self._on_range_changed)
+        session.function_changed.connect(self._on_function_changed)
+        session.surface_changed.connect(self._on_surface_changed)
+        self._on_function_changed()
+        heat = HeatMapAdapter(self)
+        self.adapters = {
+            "heat": heat,
+            "colorbar": ColourBarAdapter(self, heat.item),
+            "domain": DomainAdapter(self),
+            "contours": ContourAdapter(self),
+            "field": FieldAdapter(self),
+            "eigen": EigenAdapter(self),
+            "gradient": ArrowAdapter(self, "gradient", style.GRADIENT),
+            "descent": ArrowAdapter(self, "descent", style.DESCENT),
+            "critical": CriticalAdapter(self),
+            "point": PointAdapter(self),
         }
-        items = [
-            self.image,
-            self.contours,
-            self.field,
-            *self.eigen,
-            *self.arrows.values(),
-            self.critical,
-            self.marker,
-        ]
-        self._bind(items, self._on_overlays_changed)
 
-    def _active(self) -> bool:
+    def active(self) -> bool:
         return len(self.session.axes) == 2
 
     def _on_point(self, x: float, y: float) -> None:
         self.session.set_plotted(x, y)
 
-    def _on_surface_changed(self) -> None:
-        if not self._active():
+    # the region: the domain fitted to the view, sampled again on zoom and pan ----------
+    def home(self) -> None:
+        """Show the whole plotted box; the longer way of the view gets padding."""
+        (x0, x1), (y0, y1) = self.session.box
+        self._fitting = True
+        try:
+            self.getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+        finally:
+            self._fitting = False
+        self._fitted = (self.session.axes, self.session.box)
+
+    def _on_function_changed(self) -> None:
+        if not self.active():
             return
-        s = self.session
-        surf = s.surface()
-        zr = s.zrange()
-        (x0, x1), (y0, y1) = s.box
-        self.image.setImage(np.nan_to_num(surf.z, nan=np.nan), levels=zr, autoLevels=False)
-        self.image.setRect(QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
-        names = [s.function.variables[a] for a in s.axes]
+        names = [self.session.function.variables[a] for a in self.session.axes]
         self.setLabel("bottom", names[0])
         self.setLabel("left", names[1])
-        self.setXRange(x0, x1, padding=0.02)
-        self.setYRange(y0, y1, padding=0.02)
-        self._on_overlays_changed()
-
-    def _on_overlays_changed(self) -> None:
-        if not self._active():
-            return
-        s = self.session
-        on = s.overlays
-        lines = s.contours()[1] if on["contours"] else np.empty((0, 2))
-        self.contours.setData(lines[:, 0], lines[:, 1], connect="finite")
-        field = s.field() if on["field"] else np.empty((0, 2))
-        self.field.setData(field[:, 0], field[:, 1], connect="finite")
-        found = s.critical() if on["critical"] else []
-        a, b = s.axes
-        self._show_critical(found, [c.point[a] for c in found], [c.point[b] for c in found])
-        self._on_point_changed()
-
-    def _on_point_changed(self) -> None:
-        if not self._active():
-            return
-        s = self.session
-        a, b = s.axes
-        p = np.array([s.point[a], s.point[b]])
-        self.marker.setData([p[0]], [p[1]])
-        arrows = s.arrows()
-        for name, item in self.arrows.items():
-            if s.overlays[name] and name in arrows:
-                seg = geometry.arrow_2d(p, arrows[name])
-                item.setData(seg[:, 0], seg[:, 1], connect="finite")
-            else:
-                item.setData([], [])
-        info = s.info()
-        span = 0.15 * min(hi - lo for lo, hi in s.box)
-        vec = info.eigenvectors[np.ix_([a, b], [a, b])] if s.dimension == 2 else None
-        for k, item in enumerate(self.eigen):
-            if s.overlays["eigen"] and vec is not None and np.all(np.isfinite(vec)):
-                lam = info.eigenvalues[k]
-                d = vec[:, k] * span
-                item.setPen(
-                    pg.mkPen(
-                        style.EIGEN_POS if lam > 0 else style.EIGEN_NEG,
-                        width=2.5,
-                        style=QtCore.Qt.PenStyle.DashLine,
-                    )
-                )
-                item.setData([p[0] - d[0], p[0] + d[0]], [p[1] - d[1], p[1] + d[1]])
-            else:
-                item.setData([], [])
-
-
-class CurveView(_PlotView):
-    """A function of one variable: its curve, tangent line and Taylor parabola."""
-
-    def __init__(self, session: Session, parent=None) -> None:
-        super().__init__(session, parent)
-        self.setToolTip("Click or drag to select x; arrow keys move it")
-        self.curve = pg.PlotCurveItem(pen=pg.mkPen((40, 80, 160), width=2.5), connect="finite")
-        self.tangent = pg.PlotCurveItem(pen=pg.mkPen(style.TANGENT, width=2.5))
-        self.parabola = pg.PlotCurveItem(
-            pen=pg.mkPen(style.QUADRATIC, width=2.5, style=QtCore.Qt.PenStyle.DashLine)
-        )
-        items = [self.curve, self.tangent, self.parabola, self.critical, self.marker]
-        self._bind(items, self._on_surface_changed)
-
-    def _active(self) -> bool:
-        return len(self.session.axes) == 1
-
-    def _on_point(self, x: float, y: float) -> None:
-        self.session.set_plotted(x)
+        self.home()
+        self._resample(force=True)
 
     def _on_surface_changed(self) -> None:
-        if not self._active():
+        if not self.active():
             return
-        s = self.session
-        c = s.curve()
-        self.curve.setData(c.xs, c.ys, connect="finite")
-        self.setLabel("bottom", s.function.variables[0])
-        self.setLabel("left", s.function.output_name)
-        self.setXRange(*s.domain[0], padding=0.02)
-        self.setYRange(*s.zrange(), padding=0.05)
-        found = s.critical() if s.overlays["critical"] else []
-        self._show_critical(found, [c.point[0] for c in found], [c.value for c in found])
-        self._on_point_changed()
+        if self._fitted != (self.session.axes, self.session.box):
+            self._on_function_changed()  # new domain or axes: show all of it
+        else:  # the same region with new values (resolution, z-range, slice)
+            self._resample(force=True)
 
-    def _on_point_changed(self) -> None:
-        if not self._active():
+    def _on_range_changed(self) -> None:
+        if not self._fitting:
+            self._resample_soon()
+
+    def visible(self) -> geometry.Box:
+        (x0, x1), (y0, y1) = self.getViewBox().viewRange()
+        return ((x0, x1), (y0, y1))
+
+    def _resample(self, force: bool = False) -> None:
+        """Sample the visible region again unless the sampled one covers it at
+        about the same scale."""
+        if not self.active():
             return
+        (x0, x1), (y0, y1) = self.visible()
+        if self.region is not None and not force:
+            (r0, r1), (s0, s1) = self.region
+            inside = r0 <= x0 and x1 <= r1 and s0 <= y0 and y1 <= s1
+            if inside and (x1 - x0) > 0.8 * (r1 - r0) / (1 + 2 * MARGIN):
+                return
+        mx, my = MARGIN * (x1 - x0), MARGIN * (y1 - y0)
+        self.region = ((x0 - mx, x1 + mx), (y0 - my, y1 + my))
+        self.grid_changed.emit()
+
+    def span(self) -> float:
+        """The region's shorter side: the scale of arrows, labels and eigenvectors."""
+        assert self.region is not None
+        return min(hi - lo for lo, hi in self.region) / (1 + 2 * MARGIN)
+
+    def label_gap(self) -> float:
+        """How far apart contour labels are, in data units: a fraction of the region,
+        and never closer than a few labels' widths on the screen."""
+        per_pixel = max(self.getViewBox().viewPixelSize())
+        return max(LABEL_GAP * self.span(), 90 * per_pixel)
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802
+        super().resizeEvent(ev)
+        self.resized.emit()
+
+    def close_adapters(self) -> None:
+        if self.adapters:
+            self.session.function_changed.disconnect(self._on_function_changed)
+            self.session.surface_changed.disconnect(self._on_surface_changed)
+            self._resample_soon.cancel()
+        super().close_adapters()
+
+
+class HeatMapAdapter(PlotAdapter):
+    view_signals = ("grid_changed",)
+
+    def __init__(self, view: MapView) -> None:
+        self.item = _cached(pg.ImageItem(axisOrder="col-major"))
+        self.item.setLookupTable(style.COLORMAP.getLookupTable(nPts=256))
+        super().__init__(view, (self.item,), 0)
+
+    def redraw(self) -> None:
+        s = self.session
+        g = s.map_grid(self.view.region)
+        self.item.setImage(g.z, levels=s.zrange(), autoLevels=False)
+        # pixel (i, j) is centred on the sample (xs[i], ys[j])
+        dx = (g.xs[-1] - g.xs[0]) / (len(g.xs) - 1)
+        dy = (g.ys[-1] - g.ys[0]) / (len(g.ys) - 1)
+        self.item.setRect(
+            QtCore.QRectF(g.xs[0] - dx / 2, g.ys[0] - dy / 2, len(g.xs) * dx, len(g.ys) * dy)
+        )
+
+
+class ColourBarAdapter(PlotAdapter):
+    """The colour map's scale (values of f) along the view's longer side: below a
+    tall map, beside a wide one, where the 1:1 map leaves room."""
+
+    signals = ("overlays_changed",)
+    view_signals = ("grid_changed", "resized")
+
+    def __init__(self, view: MapView, image: pg.ImageItem) -> None:
+        self.bars = {
+            o: pg.ColorBarItem(colorMap=style.COLORMAP, interactive=False, width=12, orientation=o)
+            for o in ("horizontal", "vertical")
+        }
+        for bar in self.bars.values():
+            bar.setImageItem(image)
+        self.placed: pg.ColorBarItem | None = None
+        super().__init__(view, (), 0)
+
+    def redraw(self) -> None:
+        on = self.session.overlays.get("colorbar", True)
+        tall = self.view.height() > self.view.width()
+        bar = self.bars["horizontal" if tall else "vertical"] if on else None
+        if bar is not self.placed:
+            layout = self.view.getPlotItem().layout
+            if self.placed is not None:
+                layout.removeItem(self.placed)
+                self.placed.hide()
+            if bar is not None:
+                layout.addItem(bar, *((5, 1) if tall else (2, 5)))
+                bar.show()
+            self.placed = bar
+        if bar is not None:
+            bar.setLevels(self.session.zrange())
+
+
+class DomainAdapter(PlotAdapter):
+    """The domain's outline, and a veil over the padding beyond it."""
+
+    view_signals = ("grid_changed",)
+
+    def __init__(self, view: MapView) -> None:
+        self.outline = pg.PlotCurveItem(
+            pen=pg.mkPen((60, 60, 60), width=1, style=QtCore.Qt.PenStyle.DashLine)
+        )
+        self.veil = _cached(QtWidgets.QGraphicsPathItem())
+        self.veil.setBrush(pg.mkBrush(255, 255, 255, 165))
+        self.veil.setPen(pg.mkPen(None))
+        super().__init__(view, (self.veil, self.outline), 2)
+
+    def redraw(self) -> None:
+        (x0, x1), (y0, y1) = self.session.box
+        self.outline.setData([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0])
+        (r0, r1), (s0, s1) = self.view.region
+        path = QtGui.QPainterPath()
+        path.setFillRule(QtCore.Qt.FillRule.OddEvenFill)
+        path.addRect(QtCore.QRectF(r0, s0, r1 - r0, s1 - s0).united(QtCore.QRectF(x0, y0, 0, 0)))
+        path.addRect(QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.veil.setPath(path)
+
+
+class ContourAdapter(PlotAdapter):
+    """Contour lines at the levels of the z-range, and their values on them."""
+
+    signals = ("overlays_changed",)
+    view_signals = ("grid_changed",)
+
+    def __init__(self, view: MapView) -> None:
+        self.item = _cached(
+            pg.PlotCurveItem(pen=pg.mkPen(style.CONTOUR, width=1), connect="finite")
+        )
+        self.labels: list[pg.TextItem] = []
+        self._drawn: tuple | None = None
+        super().__init__(view, (self.item,), 1)
+
+    def redraw(self) -> None:
+        s = self.session
+        on = s.overlays["contours"]
+        labelled = on and s.overlays.get("contour_labels", True)
+        c = s.map_contours(self.view.region, self.view.label_gap()) if on else None
+        if self._drawn == (id(c), labelled):
+            return  # another overlay changed
+        self._drawn = (id(c), labelled)
+        lines = c.lines if c is not None else np.empty((0, 2))
+        self.item.setData(lines[:, 0], lines[:, 1], connect="finite")
+        spots = c.labels if c is not None and labelled else np.empty((0, 3))
+        while len(self.labels) < len(spots):
+            label = pg.TextItem(
+                color=(30, 30, 30), fill=pg.mkBrush(255, 255, 255, 150), anchor=(0.5, 0.5)
+            )
+            label.setZValue(1.5)
+            self.view.addItem(label)
+            self.labels.append(label)
+        for label, (x, y, level) in zip(self.labels, spots, strict=False):
+            label.setText(f"{level:.3g}")
+            label.setPos(x, y)
+        for k, label in enumerate(self.labels):
+            label.setVisible(k < len(spots))
+
+
+class FieldAdapter(PlotAdapter):
+    """∇f as separate arrows over the visible part of the domain."""
+
+    signals = ("overlays_changed",)
+    view_signals = ("grid_changed",)
+
+    def __init__(self, view: MapView) -> None:
+        self.item = _cached(
+            pg.PlotCurveItem(pen=pg.mkPen(style.FIELD, width=1.2), connect="finite")
+        )
+        super().__init__(view, (self.item,), 3)
+
+    def redraw(self) -> None:
+        s = self.session
+        arrows = s.field(self.view.region) if s.overlays["field"] else np.empty((0, 2))
+        self.item.setData(arrows[:, 0], arrows[:, 1], connect="finite")
+
+
+class EigenAdapter(PlotAdapter):
+    """The Hessian's eigenvectors through the point: green where f curves up
+    (λ > 0), orange where it curves down, grey where λ = 0."""
+
+    signals = ("point_changed", "overlays_changed")
+    view_signals = ("grid_changed",)
+
+    def __init__(self, view: MapView) -> None:
+        self.lines = tuple(pg.PlotCurveItem() for _ in range(2))
+        super().__init__(view, self.lines, 4)
+
+    def redraw(self) -> None:
         s = self.session
         info = s.info()
-        defined = bool(np.isfinite(info.value))  # no marker where f is undefined
-        self.marker.setData([s.point[0]] if defined else [], [info.value] if defined else [])
-        xs, lin, quad = s.curve_models()
-        on = s.overlays
-        self.tangent.setData(xs if on["tangent"] else [], lin if on["tangent"] else [])
-        self.parabola.setData(xs if on["quadratic"] else [], quad if on["quadratic"] else [])
+        a, b = s.axes
+        vec = info.eigenvectors[np.ix_([a, b], [a, b])] if s.dimension == 2 else None
+        shown = s.overlays["eigen"] and vec is not None and bool(np.all(np.isfinite(vec)))
+        p = np.array([s.point[a], s.point[b]])
+        for k, line in enumerate(self.lines):
+            if not shown:
+                line.setData([], [])
+                continue
+            lam = info.eigenvalues[k]
+            colour = style.EIGEN_POS if lam > 0 else style.EIGEN_NEG if lam < 0 else NEUTRAL
+            line.setPen(pg.mkPen(colour, width=2.5, style=QtCore.Qt.PenStyle.DashLine))
+            d = vec[:, k] * ARROW * self.view.span()
+            line.setData([p[0] - d[0], p[0] + d[0]], [p[1] - d[1], p[1] + d[1]])
+
+
+class ArrowAdapter(PlotAdapter):
+    """∇f (up the slope) or −∇f (down) at the point, in the plane."""
+
+    signals = ("point_changed", "overlays_changed")
+    view_signals = ("grid_changed",)
+
+    def __init__(self, view: MapView, name: str, colour) -> None:
+        self.name = name
+        self.item = pg.PlotCurveItem(pen=pg.mkPen(colour, width=3), connect="finite")
+        super().__init__(view, (self.item,), 5)
+
+    def redraw(self) -> None:
+        s = self.session
+        vec = s.arrows().get(self.name) if s.overlays[self.name] else None
+        if vec is None:
+            self.item.setData([], [])
+            return
+        a, b = s.axes
+        tip = vec / np.linalg.norm(vec) * ARROW * self.view.span()
+        seg = geometry.arrow_2d((s.point[a], s.point[b]), tip)
+        self.item.setData(seg[:, 0], seg[:, 1], connect="finite")
+
+
+class CriticalAdapter(PlotAdapter):
+    """Critical points, coloured and shaped by kind."""
+
+    signals = ("function_changed", "surface_changed", "overlays_changed")
+
+    def __init__(self, view: MapView) -> None:
+        self.item = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1.2))
+        super().__init__(view, (self.item,), 6)
+
+    def redraw(self) -> None:
+        s = self.session
+        found = s.critical() if s.overlays["critical"] else []
+        a, b = s.axes
+        show_critical(self.item, found, [c.point[a] for c in found], [c.point[b] for c in found])
+
+
+class PointAdapter(PlotAdapter):
+    signals = ("point_changed",)
+    view_signals = ("grid_changed",)
+
+    def __init__(self, view: MapView) -> None:
+        self.item = pg.ScatterPlotItem(
+            size=11, brush=pg.mkBrush(style.POINT), pen=pg.mkPen("w", width=1.5)
+        )
+        super().__init__(view, (self.item,), 7)
+
+    def redraw(self) -> None:
+        a, b = self.session.axes
+        self.item.setData([self.session.point[a]], [self.session.point[b]])

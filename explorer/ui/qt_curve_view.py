@@ -1,0 +1,109 @@
+"""The curve of a function of one variable, with its tangent line and Taylor
+parabola at the point. The curve is broken where f has a pole or a jump."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6 import QtCore
+
+from explorer.session.model import Session
+
+from . import style
+from .qt_plot_view import PlotAdapter, PlotView, show_critical
+
+CURVE = (40, 80, 160)
+
+
+class CurveView(PlotView):
+    """A function of one variable: its curve, tangent line and Taylor parabola."""
+
+    def __init__(self, session: Session, parent=None) -> None:
+        super().__init__(session, parent)
+        self.setToolTip("Click or drag to select x; arrow keys move it")
+        self.adapters = {
+            "curve": GraphAdapter(self),
+            "tangent": ModelAdapter(self, "tangent", pg.mkPen(style.TANGENT, width=2.5)),
+            "quadratic": ModelAdapter(
+                self,
+                "quadratic",
+                pg.mkPen(style.QUADRATIC, width=2.5, style=QtCore.Qt.PenStyle.DashLine),
+            ),
+            "critical": CriticalAdapter(self),
+            "point": PointAdapter(self),
+        }
+
+    def active(self) -> bool:
+        return len(self.session.axes) == 1
+
+    def home(self) -> None:
+        s = self.session
+        self.setXRange(*s.domain[0], padding=0.02)
+        self.setYRange(*s.zrange(), padding=0.05)
+
+    def _on_point(self, x: float, y: float) -> None:
+        self.session.set_plotted(x)
+
+
+class GraphAdapter(PlotAdapter):
+    signals = ("function_changed", "surface_changed")
+
+    def __init__(self, view: CurveView) -> None:
+        self.item = pg.PlotCurveItem(pen=pg.mkPen(CURVE, width=2.5), connect="finite")
+        super().__init__(view, (self.item,), 0)
+
+    def redraw(self) -> None:
+        s = self.session
+        c = s.curve()
+        self.item.setData(c.xs, c.ys, connect="finite")
+        self.view.setLabel("bottom", s.function.variables[0])
+        self.view.setLabel("left", s.function.output_name)
+        self.view.home()
+
+
+class ModelAdapter(PlotAdapter):
+    """The tangent line or the Taylor parabola around the point."""
+
+    signals = ("function_changed", "surface_changed", "point_changed", "overlays_changed")
+
+    def __init__(self, view: CurveView, name: str, pen) -> None:
+        self.name = name
+        self.item = pg.PlotCurveItem(pen=pen)
+        super().__init__(view, (self.item,), 1)
+
+    def redraw(self) -> None:
+        s = self.session
+        if not s.overlays[self.name]:
+            self.item.setData([], [])
+            return
+        xs, lin, quad = s.curve_models()
+        self.item.setData(xs, lin if self.name == "tangent" else quad)
+
+
+class CriticalAdapter(PlotAdapter):
+    signals = ("function_changed", "surface_changed", "overlays_changed")
+
+    def __init__(self, view: CurveView) -> None:
+        self.item = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1.2))
+        super().__init__(view, (self.item,), 2)
+
+    def redraw(self) -> None:
+        s = self.session
+        found = s.critical() if s.overlays["critical"] else []
+        show_critical(self.item, found, [c.point[0] for c in found], [c.value for c in found])
+
+
+class PointAdapter(PlotAdapter):
+    signals = ("function_changed", "surface_changed", "point_changed")
+
+    def __init__(self, view: CurveView) -> None:
+        self.item = pg.ScatterPlotItem(
+            size=11, brush=pg.mkBrush(style.POINT), pen=pg.mkPen("w", width=1.5)
+        )
+        super().__init__(view, (self.item,), 3)
+
+    def redraw(self) -> None:
+        s = self.session
+        info = s.info()
+        shown = bool(np.isfinite(info.value))  # no marker where f is undefined
+        self.item.setData([s.point[0]] if shown else [], [info.value] if shown else [])
