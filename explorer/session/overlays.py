@@ -59,6 +59,22 @@ OVERLAYS: dict[str, Overlay] = {
             "descent", "Steepest-&descent arrow", "−∇f at the point", False, "Ctrl+4", SURFACE, MAP
         ),
         _entry("contours", "&Contour lines", "Level sets of f on the map", True, "Ctrl+5", MAP),
+        _entry(
+            "contour_labels",
+            "Contour &labels",
+            "The value of f written on the contour lines",
+            True,
+            "Ctrl+Shift+L",
+            MAP,
+        ),
+        _entry(
+            "colorbar",
+            "Colour &bar",
+            "The heat map's scale: which colour is which value of f",
+            True,
+            "Ctrl+Shift+B",
+            MAP,
+        ),
         _entry("field", "Gradient &field", "∇f on a grid over the map", False, "Ctrl+6", MAP),
         _entry(
             "critical",

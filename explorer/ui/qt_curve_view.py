@@ -8,11 +8,12 @@ import pyqtgraph as pg
 from PyQt6 import QtCore
 
 from explorer.session.model import Session
+from explorer.session.overlays import CURVE, drawn_in
 
 from . import style
 from .qt_plot_view import PlotAdapter, PlotView, show_critical
 
-CURVE = (40, 80, 160)
+LINE = (40, 80, 160)  # the curve itself
 
 
 class CurveView(PlotView):
@@ -21,17 +22,11 @@ class CurveView(PlotView):
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(session, parent)
         self.setToolTip("Click or drag to select x; arrow keys move it")
-        self.adapters = {
-            "curve": GraphAdapter(self),
-            "tangent": ModelAdapter(self, "tangent", pg.mkPen(style.TANGENT, width=2.5)),
-            "quadratic": ModelAdapter(
-                self,
-                "quadratic",
-                pg.mkPen(style.QUADRATIC, width=2.5, style=QtCore.Qt.PenStyle.DashLine),
-            ),
-            "critical": CriticalAdapter(self),
-            "point": PointAdapter(self),
-        }
+        self.showGrid(x=True, y=True, alpha=0.15)
+        self.adapters = {"curve": GraphAdapter(self)}
+        for name in drawn_in(CURVE):  # one adapter per overlay of the registry
+            self.adapters[name] = _ADAPTERS[name](self, name)
+        self.adapters["point"] = PointAdapter(self)
 
     def active(self) -> bool:
         return len(self.session.axes) == 1
@@ -49,7 +44,7 @@ class GraphAdapter(PlotAdapter):
     signals = ("function_changed", "surface_changed")
 
     def __init__(self, view: CurveView) -> None:
-        self.item = pg.PlotCurveItem(pen=pg.mkPen(CURVE, width=2.5), connect="finite")
+        self.item = pg.PlotCurveItem(pen=pg.mkPen(LINE, width=2.5), connect="finite")
         super().__init__(view, (self.item,), 0)
 
     def redraw(self) -> None:
@@ -65,10 +60,14 @@ class ModelAdapter(PlotAdapter):
     """The tangent line or the Taylor parabola around the point."""
 
     signals = ("function_changed", "surface_changed", "point_changed", "overlays_changed")
+    PENS = {
+        "tangent": {"color": style.TANGENT, "width": 2.5},
+        "quadratic": {"color": style.QUADRATIC, "width": 2.5, "style": QtCore.Qt.PenStyle.DashLine},
+    }
 
-    def __init__(self, view: CurveView, name: str, pen) -> None:
+    def __init__(self, view: CurveView, name: str) -> None:
         self.name = name
-        self.item = pg.PlotCurveItem(pen=pen)
+        self.item = pg.PlotCurveItem(pen=pg.mkPen(**self.PENS[name]))
         super().__init__(view, (self.item,), 1)
 
     def redraw(self) -> None:
@@ -83,7 +82,7 @@ class ModelAdapter(PlotAdapter):
 class CriticalAdapter(PlotAdapter):
     signals = ("function_changed", "surface_changed", "overlays_changed")
 
-    def __init__(self, view: CurveView) -> None:
+    def __init__(self, view: CurveView, name: str) -> None:
         self.item = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1.2))
         super().__init__(view, (self.item,), 2)
 
@@ -107,3 +106,6 @@ class PointAdapter(PlotAdapter):
         info = s.info()
         shown = bool(np.isfinite(info.value))  # no marker where f is undefined
         self.item.setData([s.point[0]] if shown else [], [info.value] if shown else [])
+
+
+_ADAPTERS = {"tangent": ModelAdapter, "quadratic": ModelAdapter, "critical": CriticalAdapter}

@@ -19,6 +19,7 @@ from superqt.utils import qdebounced
 
 from explorer.session import geometry
 from explorer.session.model import Session
+from explorer.session.overlays import MAP, drawn_in
 
 from . import style
 from .qt_plot_view import NEUTRAL, PlotAdapter, PlotView, show_critical
@@ -26,13 +27,6 @@ from .qt_plot_view import NEUTRAL, PlotAdapter, PlotView, show_critical
 MARGIN = 0.05  # sampled beyond the visible region on each side, so a small pan stays drawn
 LABEL_GAP = 0.2  # contour labels at least this fraction of the region's shorter side apart
 ARROW = 0.2  # arrows and eigenvector lines span this fraction of the region's shorter side
-
-
-def _cached(item):
-    """Paint `item` once into a pixmap and reuse it until it changes: a point move
-    repaints the area under the moving overlays, heat map and contours included."""
-    item.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
-    return item
 
 
 class MapView(PlotView):
@@ -57,18 +51,10 @@ class MapView(PlotView):
         session.surface_changed.connect(self._on_surface_changed)
         self._on_function_changed()
         heat = HeatMapAdapter(self)
-        self.adapters = {
-            "heat": heat,
-            "colorbar": ColourBarAdapter(self, heat.item),
-            "domain": DomainAdapter(self),
-            "contours": ContourAdapter(self),
-            "field": FieldAdapter(self),
-            "eigen": EigenAdapter(self),
-            "gradient": ArrowAdapter(self, "gradient", style.GRADIENT),
-            "descent": ArrowAdapter(self, "descent", style.DESCENT),
-            "critical": CriticalAdapter(self),
-            "point": PointAdapter(self),
-        }
+        self.adapters = {"heat": heat, "domain": DomainAdapter(self)}
+        for name in drawn_in(MAP):  # one adapter per overlay of the registry
+            self.adapters[name] = _ADAPTERS[name](self, name)
+        self.adapters["point"] = PointAdapter(self)
 
     def active(self) -> bool:
         return len(self.session.axes) == 2
@@ -154,7 +140,7 @@ class HeatMapAdapter(PlotAdapter):
     view_signals = ("grid_changed",)
 
     def __init__(self, view: MapView) -> None:
-        self.item = _cached(pg.ImageItem(axisOrder="col-major"))
+        self.item = pg.ImageItem(axisOrder="col-major")
         self.item.setLookupTable(style.COLORMAP.getLookupTable(nPts=256))
         super().__init__(view, (self.item,), 0)
 
@@ -170,40 +156,6 @@ class HeatMapAdapter(PlotAdapter):
         )
 
 
-class ColourBarAdapter(PlotAdapter):
-    """The colour map's scale (values of f) along the view's longer side: below a
-    tall map, beside a wide one, where the 1:1 map leaves room."""
-
-    signals = ("overlays_changed",)
-    view_signals = ("grid_changed", "resized")
-
-    def __init__(self, view: MapView, image: pg.ImageItem) -> None:
-        self.bars = {
-            o: pg.ColorBarItem(colorMap=style.COLORMAP, interactive=False, width=12, orientation=o)
-            for o in ("horizontal", "vertical")
-        }
-        for bar in self.bars.values():
-            bar.setImageItem(image)
-        self.placed: pg.ColorBarItem | None = None
-        super().__init__(view, (), 0)
-
-    def redraw(self) -> None:
-        on = self.session.overlays.get("colorbar", True)
-        tall = self.view.height() > self.view.width()
-        bar = self.bars["horizontal" if tall else "vertical"] if on else None
-        if bar is not self.placed:
-            layout = self.view.getPlotItem().layout
-            if self.placed is not None:
-                layout.removeItem(self.placed)
-                self.placed.hide()
-            if bar is not None:
-                layout.addItem(bar, *((5, 1) if tall else (2, 5)))
-                bar.show()
-            self.placed = bar
-        if bar is not None:
-            bar.setLevels(self.session.zrange())
-
-
 class DomainAdapter(PlotAdapter):
     """The domain's outline, and a veil over the padding beyond it."""
 
@@ -213,7 +165,7 @@ class DomainAdapter(PlotAdapter):
         self.outline = pg.PlotCurveItem(
             pen=pg.mkPen((60, 60, 60), width=1, style=QtCore.Qt.PenStyle.DashLine)
         )
-        self.veil = _cached(QtWidgets.QGraphicsPathItem())
+        self.veil = QtWidgets.QGraphicsPathItem()
         self.veil.setBrush(pg.mkBrush(255, 255, 255, 165))
         self.veil.setPen(pg.mkPen(None))
         super().__init__(view, (self.veil, self.outline), 2)
@@ -229,31 +181,89 @@ class DomainAdapter(PlotAdapter):
         self.veil.setPath(path)
 
 
-class ContourAdapter(PlotAdapter):
-    """Contour lines at the levels of the z-range, and their values on them."""
+class OverlayAdapter(PlotAdapter):
+    """The adapter of one overlay of the registry: drawn while its switch is on."""
+
+    def __init__(self, view: MapView, name: str, items: tuple, depth: float) -> None:
+        self.name = name
+        super().__init__(view, items, depth)
+
+    def on(self) -> bool:
+        return self.session.overlays[self.name]
+
+
+class ColourBarAdapter(OverlayAdapter):
+    """The colour map's scale (values of f) along the view's longer side: below a
+    tall map, beside a wide one, where the 1:1 map leaves room."""
+
+    signals = ("overlays_changed",)
+    view_signals = ("grid_changed", "resized")
+
+    def __init__(self, view: MapView, name: str) -> None:
+        self.bars = {
+            o: pg.ColorBarItem(colorMap=style.COLORMAP, interactive=False, width=12, orientation=o)
+            for o in ("horizontal", "vertical")
+        }
+        for bar in self.bars.values():
+            bar.setImageItem(view.adapters["heat"].item)
+        self.placed: pg.ColorBarItem | None = None
+        super().__init__(view, name, (), 0)
+
+    def redraw(self) -> None:
+        tall = self.view.height() > self.view.width()
+        bar = self.bars["horizontal" if tall else "vertical"] if self.on() else None
+        if bar is not self.placed:
+            layout = self.view.getPlotItem().layout
+            if self.placed is not None:
+                layout.removeItem(self.placed)
+                self.placed.hide()
+            if bar is not None:
+                layout.addItem(bar, *((5, 1) if tall else (2, 5)))
+                bar.show()
+            self.placed = bar
+        if bar is not None:
+            bar.setLevels(self.session.zrange())
+
+
+class ContourAdapter(OverlayAdapter):
+    """Contour lines at the levels of the z-range."""
 
     signals = ("overlays_changed",)
     view_signals = ("grid_changed",)
 
-    def __init__(self, view: MapView) -> None:
-        self.item = _cached(
-            pg.PlotCurveItem(pen=pg.mkPen(style.CONTOUR, width=1), connect="finite")
+    def __init__(self, view: MapView, name: str) -> None:
+        self.item = pg.PlotCurveItem(pen=pg.mkPen(style.CONTOUR, width=1), connect="finite")
+        self._drawn: object = None
+        super().__init__(view, name, (self.item,), 1)
+
+    def redraw(self) -> None:
+        c = (
+            self.session.map_contours(self.view.region, self.view.label_gap())
+            if self.on()
+            else None
         )
+        if self._drawn is c:
+            return  # another overlay changed
+        self._drawn = c
+        lines = c.lines if c is not None else np.empty((0, 2))
+        self.item.setData(lines[:, 0], lines[:, 1], connect="finite")
+
+
+class ContourLabelAdapter(OverlayAdapter):
+    """The level of each long contour line, written on it (with the contours only)."""
+
+    signals = ("overlays_changed",)
+    view_signals = ("grid_changed",)
+
+    def __init__(self, view: MapView, name: str) -> None:
         self.labels: list[pg.TextItem] = []
-        self._drawn: tuple | None = None
-        super().__init__(view, (self.item,), 1)
+        super().__init__(view, name, (), 1.5)
 
     def redraw(self) -> None:
         s = self.session
-        on = s.overlays["contours"]
-        labelled = on and s.overlays.get("contour_labels", True)
-        c = s.map_contours(self.view.region, self.view.label_gap()) if on else None
-        if self._drawn == (id(c), labelled):
-            return  # another overlay changed
-        self._drawn = (id(c), labelled)
-        lines = c.lines if c is not None else np.empty((0, 2))
-        self.item.setData(lines[:, 0], lines[:, 1], connect="finite")
-        spots = c.labels if c is not None and labelled else np.empty((0, 3))
+        shown = self.on() and s.overlays["contours"]
+        c = s.map_contours(self.view.region, self.view.label_gap()) if shown else None
+        spots = c.labels if c is not None else np.empty((0, 3))
         while len(self.labels) < len(spots):
             label = pg.TextItem(
                 color=(30, 30, 30), fill=pg.mkBrush(255, 255, 255, 150), anchor=(0.5, 0.5)
@@ -268,41 +278,38 @@ class ContourAdapter(PlotAdapter):
             label.setVisible(k < len(spots))
 
 
-class FieldAdapter(PlotAdapter):
+class FieldAdapter(OverlayAdapter):
     """∇f as separate arrows over the visible part of the domain."""
 
     signals = ("overlays_changed",)
     view_signals = ("grid_changed",)
 
-    def __init__(self, view: MapView) -> None:
-        self.item = _cached(
-            pg.PlotCurveItem(pen=pg.mkPen(style.FIELD, width=1.2), connect="finite")
-        )
-        super().__init__(view, (self.item,), 3)
+    def __init__(self, view: MapView, name: str) -> None:
+        self.item = pg.PlotCurveItem(pen=pg.mkPen(style.FIELD, width=1.2), connect="finite")
+        super().__init__(view, name, (self.item,), 3)
 
     def redraw(self) -> None:
-        s = self.session
-        arrows = s.field(self.view.region) if s.overlays["field"] else np.empty((0, 2))
+        arrows = self.session.field(self.view.region) if self.on() else np.empty((0, 2))
         self.item.setData(arrows[:, 0], arrows[:, 1], connect="finite")
 
 
-class EigenAdapter(PlotAdapter):
+class EigenAdapter(OverlayAdapter):
     """The Hessian's eigenvectors through the point: green where f curves up
     (λ > 0), orange where it curves down, grey where λ = 0."""
 
     signals = ("point_changed", "overlays_changed")
     view_signals = ("grid_changed",)
 
-    def __init__(self, view: MapView) -> None:
+    def __init__(self, view: MapView, name: str) -> None:
         self.lines = tuple(pg.PlotCurveItem() for _ in range(2))
-        super().__init__(view, self.lines, 4)
+        super().__init__(view, name, self.lines, 4)
 
     def redraw(self) -> None:
         s = self.session
         info = s.info()
         a, b = s.axes
         vec = info.eigenvectors[np.ix_([a, b], [a, b])] if s.dimension == 2 else None
-        shown = s.overlays["eigen"] and vec is not None and bool(np.all(np.isfinite(vec)))
+        shown = self.on() and vec is not None and bool(np.all(np.isfinite(vec)))
         p = np.array([s.point[a], s.point[b]])
         for k, line in enumerate(self.lines):
             if not shown:
@@ -315,20 +322,21 @@ class EigenAdapter(PlotAdapter):
             line.setData([p[0] - d[0], p[0] + d[0]], [p[1] - d[1], p[1] + d[1]])
 
 
-class ArrowAdapter(PlotAdapter):
+class ArrowAdapter(OverlayAdapter):
     """∇f (up the slope) or −∇f (down) at the point, in the plane."""
 
     signals = ("point_changed", "overlays_changed")
     view_signals = ("grid_changed",)
+    COLOURS = {"gradient": style.GRADIENT, "descent": style.DESCENT}
 
-    def __init__(self, view: MapView, name: str, colour) -> None:
-        self.name = name
-        self.item = pg.PlotCurveItem(pen=pg.mkPen(colour, width=3), connect="finite")
-        super().__init__(view, (self.item,), 5)
+    def __init__(self, view: MapView, name: str) -> None:
+        pen = pg.mkPen(self.COLOURS[name], width=3)
+        self.item = pg.PlotCurveItem(pen=pen, connect="finite")
+        super().__init__(view, name, (self.item,), 5)
 
     def redraw(self) -> None:
         s = self.session
-        vec = s.arrows().get(self.name) if s.overlays[self.name] else None
+        vec = s.arrows().get(self.name) if self.on() else None
         if vec is None:
             self.item.setData([], [])
             return
@@ -338,18 +346,18 @@ class ArrowAdapter(PlotAdapter):
         self.item.setData(seg[:, 0], seg[:, 1], connect="finite")
 
 
-class CriticalAdapter(PlotAdapter):
+class CriticalAdapter(OverlayAdapter):
     """Critical points, coloured and shaped by kind."""
 
     signals = ("function_changed", "surface_changed", "overlays_changed")
 
-    def __init__(self, view: MapView) -> None:
+    def __init__(self, view: MapView, name: str) -> None:
         self.item = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1.2))
-        super().__init__(view, (self.item,), 6)
+        super().__init__(view, name, (self.item,), 6)
 
     def redraw(self) -> None:
         s = self.session
-        found = s.critical() if s.overlays["critical"] else []
+        found = s.critical() if self.on() else []
         a, b = s.axes
         show_critical(self.item, found, [c.point[a] for c in found], [c.point[b] for c in found])
 
@@ -367,3 +375,15 @@ class PointAdapter(PlotAdapter):
     def redraw(self) -> None:
         a, b = self.session.axes
         self.item.setData([self.session.point[a]], [self.session.point[b]])
+
+
+_ADAPTERS: dict[str, type[OverlayAdapter]] = {
+    "gradient": ArrowAdapter,
+    "descent": ArrowAdapter,
+    "contours": ContourAdapter,
+    "contour_labels": ContourLabelAdapter,
+    "colorbar": ColourBarAdapter,
+    "field": FieldAdapter,
+    "critical": CriticalAdapter,
+    "eigen": EigenAdapter,
+}

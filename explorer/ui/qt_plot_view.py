@@ -61,7 +61,6 @@ class PlotView(pg.PlotWidget):
         super().__init__(parent, viewBox=box, background=style.BACKGROUND)
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(150, 150)
-        self.showGrid(x=True, y=True, alpha=0.15)
         self.getPlotItem().hideButtons()  # its "auto range" fits the items, not the domain
         for name in ("bottom", "left"):
             # a ±0.5 domain must read −0.4 … 0.4, not "x (x0.001)" and −400 … 400

@@ -106,7 +106,9 @@ def test_random_actions(window, qtbot):
         assert lo < hi and lo <= x <= hi
     if s.dimension >= 2:
         a, b = s.axes
-        np.testing.assert_allclose(np.ravel(window.map_view.marker.getData()), s.point[[a, b]])
+        np.testing.assert_allclose(
+            np.ravel(window.map_view.adapters["point"].item.getData()), s.point[[a, b]]
+        )
         assert window.surface_view.adapters["surface"].item.face_count >= 0
     for name, on in s.overlays.items():
         assert window.actions_by_name[name].isChecked() == on

