@@ -201,7 +201,8 @@ def contours(
     """Contour lines, and label positions: one at the middle of each line longer
     than `label_gap`, none closer than `label_gap` to another label, all `within`."""
     (x0, x1), (y0, y1) = within or ((-np.inf, np.inf), (-np.inf, np.inf))
-    z = np.ma.masked_invalid(s.z.T)  # contourpy wants z[row=y, col=x]
+    z = s.z.T  # contourpy wants z[row=y, col=x]; a mask only where needed (it costs)
+    z = np.ma.masked_invalid(z) if np.isnan(z).any() else z
     gen = contourpy.contour_generator(x=s.xs, y=s.ys, z=z, line_type=contourpy.LineType.Separate)
     lines: list[np.ndarray] = []
     labels: list[tuple[float, float, float]] = []

@@ -309,7 +309,12 @@ class EigenAdapter(OverlayAdapter):
         info = s.info()
         a, b = s.axes
         vec = info.eigenvectors[np.ix_([a, b], [a, b])] if s.dimension == 2 else None
-        shown = self.on() and vec is not None and bool(np.all(np.isfinite(vec)))
+        shown = (
+            self.on()
+            and info.differentiable  # no curvature to show at a kink
+            and vec is not None
+            and bool(np.all(np.isfinite(vec)))
+        )
         p = np.array([s.point[a], s.point[b]])
         for k, line in enumerate(self.lines):
             if not shown:

@@ -3,6 +3,9 @@
 - function switch at 201×201 (engine and every item updated, paint excluded)
   against stock `GLSurfacePlotItem.setData` plus the normals its paint computes;
 - moving the point with every overlay on (median);
+- a map frame on a point move, paint included (the map view alone, default
+  overlays at 151², the size it has in the default window): the heat map and
+  contours are not recomputed, only the point's overlays;
 - start to first painted frame, and memory then, against a bare script that
   shows an empty `GLViewWidget`; both children time themselves the same way,
   from their first line to their first swapped frame.
@@ -62,6 +65,34 @@ def start_cost(script: str) -> tuple[float, float]:
     return float(out[0]), float(out[1])
 
 
+def map_frame(size: tuple[int, int]) -> list[float]:
+    """Seconds per point move on a map view of its own, each followed by its paint."""
+    from PyQt6 import QtWidgets
+
+    from explorer.session.model import Session
+    from explorer.ui.qt_map_view import MapView
+
+    session = Session()
+    session.set_resolution(151)
+    view = MapView(session)
+    view.resize(*size)
+    view.show()
+    for _ in range(5):
+        QtWidgets.QApplication.processEvents()
+        time.sleep(0.05)
+    rng = np.random.default_rng(1)
+    times = []
+    for _ in range(120):
+        p = rng.uniform(-1.8, 1.8, 2)
+        t = time.perf_counter()
+        session.set_point(p)
+        view.viewport().repaint()
+        times.append(time.perf_counter() - t)
+    view.close_adapters()
+    view.close()
+    return times
+
+
 def main() -> int:
     from PyQt6 import QtWidgets
 
@@ -119,9 +150,18 @@ def main() -> int:
         unit=" ms",
         detail=f"(p90 {np.percentile(moves, 90) * 1e3:.2f} ms)",
     )
+    map_size = (window.map_view.width(), window.map_view.height())
     window.close()
     app.processEvents()
     graph_costs(report)
+    frame = map_frame(map_size)
+    report.add(
+        "map frame on a point move, paint included (median ms)",
+        statistics.median(frame) * 1e3,
+        at_most=8,
+        unit=" ms",
+        detail=f"(p90 {np.percentile(frame, 90) * 1e3:.1f} ms, {map_size[0]}×{map_size[1]} px)",
+    )
 
     bare, ours = [], []
     for _ in range(3):  # interleaved
