@@ -179,9 +179,18 @@ def test_paths_from_an_input_sum_to_its_adjoint(panel, qtbot):
     summary = panel.paths_sum.text()
     assert f"Sum of the products: {sum(products):g}".replace("-", "−") in summary
     assert "∂f/∂w = −4096" in summary and sum(products) == -4096
-    # the highlighted paths change colour on screen
+    # the highlighted paths change colour on screen: along every edge of a path
     after = widget_pixels(panel.view)
     assert near(after, PATH.getRgb(), 30) > near(before, PATH.getRgb(), 30) + 300
+    on_path = [e for e in panel.scene.edges if e.highlight == "path"]
+    assert len(on_path) == 15  # the 16 edges from w to f, less w → w+x (the active step's)
+
+    def red_near(image, edge):
+        p = panel.view.mapFromScene(edge.path().pointAtPercent(0.3))
+        patch = image[p.y() - 2 : p.y() + 3, p.x() - 2 : p.x() + 3]
+        return near(patch, PATH.getRgb(), 40)
+
+    assert all(red_near(after, e) > 0 and red_near(before, e) == 0 for e in on_path)
 
 
 def test_figure_18_4_2_in_one_click(window, panel, qtbot):
