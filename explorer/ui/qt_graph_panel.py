@@ -9,66 +9,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PyQt6 import QtCore, QtGui, QtSvg, QtWidgets
+from PyQt6 import QtCore, QtGui, QtWidgets
 
 from explorer.session.graph_view import GraphModel, Step, fmt
 from explorer.session.model import Session
 from explorer.session.presets import PATHS_PRESET
 
-from .qt_graph_scene import GraphScene, NodeItem
+from . import qt_graph_view as pictures
+from .qt_graph_scene import GraphScene
+from .qt_graph_view import GraphView
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)  # steps per second
 SWEEP_NAMES = {"forward": "forward sweep", "backward": "backward sweep", "tangent": "forward mode"}
-
-
-class GraphView(QtWidgets.QGraphicsView):
-    """Zoom with the wheel, pan by dragging, fit on demand; a click picks a node."""
-
-    node_clicked = QtCore.pyqtSignal(object)  # a trace position, or None
-
-    def __init__(self, scene: GraphScene) -> None:
-        super().__init__(scene)
-        self.setRenderHints(
-            QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing
-        )
-        self.setDragMode(QtWidgets.QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QtWidgets.QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setViewportUpdateMode(QtWidgets.QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
-        self.fitted = True  # follow resizes until the user zooms
-
-    def fit(self) -> None:
-        self.fitted = True
-        rect = self.scene().sceneRect()
-        if rect.isEmpty():
-            return
-        self.resetTransform()
-        self.fitInView(rect, QtCore.Qt.AspectRatioMode.KeepAspectRatio)
-        if self.transform().m11() > 1.6:  # a tiny graph is not blown up
-            self.resetTransform()
-            self.scale(1.6, 1.6)
-            self.centerOn(rect.center())
-
-    def zoom(self, factor: float) -> None:
-        self.fitted = False
-        self.scale(factor, factor)
-
-    def wheelEvent(self, event: QtGui.QWheelEvent) -> None:  # noqa: N802
-        self.zoom(1.15 ** (event.angleDelta().y() / 120))
-
-    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        if self.fitted:
-            self.fit()
-
-    def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:  # noqa: N802
-        item = self.itemAt(event.position().toPoint())
-        while item is not None and not isinstance(item, NodeItem):
-            item = item.parentItem()
-        if event.button() == QtCore.Qt.MouseButton.LeftButton and item is not None:
-            self.node_clicked.emit(item.index)
-            event.accept()
-            return
-        super().mousePressEvent(event)
 
 
 class GraphPanel(QtWidgets.QWidget):
@@ -499,54 +451,16 @@ class GraphPanel(QtWidgets.QWidget):
     def copy_code(self) -> None:
         QtWidgets.QApplication.clipboard().setText(self.code.toPlainText())
 
-    def _extent(self) -> QtCore.QRectF:
-        """What a picture shows: the graph, or room for the note saying it is too large."""
-        rect = self.scene.sceneRect()
-        return QtCore.QRectF(0, 0, 600, 80) if rect.isEmpty() else rect
-
-    def _paint(self, painter: QtGui.QPainter, target: QtCore.QRectF) -> None:
-        painter.setRenderHints(
-            QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing
-        )
-        if self.scene.sceneRect().isEmpty():
-            painter.drawText(target, QtCore.Qt.AlignmentFlag.AlignCenter, self.note.text())
-        else:
-            self.scene.render(painter, target, self.scene.sceneRect())
-
     def render_image(self, size: tuple[int, int] | None = None) -> QtGui.QImage:
-        """The whole graph as a picture on white: `size` pixels (the graph fitted and
-        centred), or by default two pixels per scene unit."""
-        rect = self._extent()
-        if size is None:
-            size = (int(rect.width() * 2), int(rect.height() * 2))
-        image = QtGui.QImage(*size, QtGui.QImage.Format.Format_RGB32)
-        image.fill(QtGui.QColor("white"))
-        scale = min(size[0] / rect.width(), size[1] / rect.height())
-        target = QtCore.QRectF(0, 0, rect.width() * scale, rect.height() * scale)
-        target.moveCenter(QtCore.QRectF(image.rect()).center())
-        painter = QtGui.QPainter(image)
-        self._paint(painter, target)
-        painter.end()
-        return image
+        return pictures.render_image(self.scene, self.note.text(), size)
 
     def write_png(self, path: str) -> None:
         if not self.render_image().save(path, "PNG"):
             raise OSError(f"cannot write {path}")
 
     def write_svg(self, path: str) -> None:
-        rect = self._extent()
-        generator = QtSvg.QSvgGenerator()
-        generator.setFileName(path)
-        generator.setSize(rect.size().toSize())
-        generator.setViewBox(QtCore.QRectF(0, 0, rect.width(), rect.height()))
-        generator.setTitle(f"Computational graph of {self.session.function.output_name}")
-        painter = QtGui.QPainter()
-        if not painter.begin(generator):
-            raise OSError(f"cannot write {path}")
-        self._paint(painter, QtCore.QRectF(0, 0, rect.width(), rect.height()))
-        painter.end()
-        if not Path(path).is_file():
-            raise OSError(f"cannot write {path}")
+        title = f"Computational graph of {self.session.function.output_name}"
+        pictures.write_svg(self.scene, self.note.text(), path, title)
 
     def write_code(self, path: str) -> None:
         Path(path).write_text(self.session.function.source())
