@@ -409,9 +409,7 @@ def layered(
     sugiyama = SugiyamaLayout(graph)
     sugiyama.xspace = 8  # between nodes of one layer
     sugiyama.yspace = gap  # between layers: room for the partials on the edges
-    # optimize: ranks that shorten edges (a node moves next to its consumer), which
-    # thins the crowded first layers
-    sugiyama.init_all(roots=[v for v in graph.sV if not v.e_in()], optimize=True)
+    sugiyama.init_all(roots=[v for v in graph.sV if not v.e_in()])  # inputs on the left
     sugiyama.draw(3 if len(nodes) <= COLLAPSE_AT else 1.5)  # fewer sweeps on big graphs
     low = min(v.view.xy[0] for v in graph.sV) - h / 2
     top = max(v.view.xy[0] for v in graph.sV) - low + h / 2

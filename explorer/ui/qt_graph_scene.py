@@ -116,7 +116,7 @@ class EdgeItem(QtWidgets.QGraphicsPathItem):
         self._pen(None)
         a, b = points[-2], points[-1]  # the label sits on the last stretch, by its target
         self.label = EdgeLabel(self)
-        self.label.setPos(a + (b - a) * 0.55)
+        self.label.setPos(a + (b - a) * 0.7)
 
     def _pen(self, mode: str | None) -> None:
         color = {"active": ACTIVE, "path": PATH}.get(mode or "", EDGE)
