@@ -66,9 +66,18 @@ class MapView(PlotView):
     def home(self) -> None:
         """Show the whole plotted box; the longer way of the view gets padding."""
         (x0, x1), (y0, y1) = self.session.box
+        span = max(x1 - x0, y1 - y0)
         self._fitting = True
         try:
-            self.getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+            vb = self.getViewBox()
+            # zoom within reason: out to 50 domains, in to where float64 still resolves
+            vb.setLimits(
+                minXRange=1e-9 * span,
+                minYRange=1e-9 * span,
+                maxXRange=50 * span,
+                maxYRange=50 * span,
+            )
+            vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
         finally:
             self._fitting = False
         self._fitted = (self.session.axes, self.session.box)
@@ -232,7 +241,12 @@ class ContourAdapter(OverlayAdapter):
     view_signals = ("grid_changed",)
 
     def __init__(self, view: MapView, name: str) -> None:
-        self.item = pg.PlotCurveItem(pen=pg.mkPen(style.CONTOUR, width=1), connect="finite")
+        # a light halo under the dark line: readable on the dark end of the colour map too
+        self.item = pg.PlotCurveItem(
+            pen=pg.mkPen(style.CONTOUR, width=1),
+            shadowPen=pg.mkPen(255, 255, 255, 70, width=2.5),
+            connect="finite",
+        )
         self._drawn: object = None
         super().__init__(view, name, (self.item,), 1)
 

@@ -151,6 +151,10 @@ def test_zooming_samples_the_visible_region_again(window, qtbot):
     levels = window.session.map_contours(view.region, view.label_gap()).levels
     err = np.min(np.abs(f(xs[inside], ys[inside])[:, None] - levels[None, :]), axis=1)
     assert err.max() < 1e-4  # a 2-sample grid would be off by ~1e-2
+    view.getViewBox().scaleBy(s=(1e6, 1e6))  # zooming out stops at 50 domains
+    wait_sampled(view, qtbot)
+    assert max(hi - lo for lo, hi in view.visible()) <= 50 * 4.0 * 1.001
+    assert view.adapters["heat"].item.image.shape[0] >= 41
     view.getViewBox().autoRange()  # "View All": back to the domain
     wait_sampled(view, qtbot)
     assert covers(view.visible(), window.session.box)
