@@ -66,6 +66,19 @@ class Experiment:
     quadratic_errors: np.ndarray
 
 
+def _eigen(hess: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix; NaN
+    when it is not finite."""
+    n = hess.shape[0]
+    if not np.all(np.isfinite(hess)):
+        return np.full(n, np.nan), np.full((n, n), np.nan)
+    lam, vec = np.linalg.eigh(hess)
+    # eigh leaves 1e-13 where the answer is 0: show 0 (rank-deficient Hessians)
+    lam = np.where(np.abs(lam) < 1e-12 * max(1.0, float(np.max(np.abs(lam)))), 0.0, lam)
+    vec = np.where(np.abs(vec) < 1e-12, 0.0, vec)
+    return lam, vec
+
+
 class Session(QObject):
     """Each change emits one signal, the widest that applies, so that a view
     redraws once per action: `function_changed` means everything may have changed
@@ -319,6 +332,13 @@ class Session(QObject):
             ),
         )
 
+    def plane_curvature(self) -> tuple[np.ndarray, np.ndarray]:
+        """The principal curvatures of the plotted slice at the point: eigenvalues and
+        eigenvectors (columns, in the plotted plane) of the Hessian restricted to the
+        plotted axes (the full Hessian's for two variables)."""
+        axes = list(self.axes)
+        return _eigen(self.info().hessian[np.ix_(axes, axes)])
+
     def critical(self) -> CriticalPoints:
         """Isolated critical points in the domain (`continuum` says others were left
         out); for more than two variables, those of the plotted slice (the other
@@ -352,15 +372,7 @@ class Session(QObject):
     def _info_at(self, f: Function, p: np.ndarray) -> PointInfo:
         value, grad = f.value_and_gradient(*p)
         hess = f.hessian(*p)
-        finite = np.all(np.isfinite(hess))
-        lam, vec = (
-            np.linalg.eigh(hess)
-            if finite
-            else (np.full(p.size, np.nan), np.full((p.size, p.size), np.nan))
-        )
-        # eigh leaves 1e-13 where the answer is 0: show 0 (rank-deficient Hessians)
-        lam = np.where(np.abs(lam) < 1e-12 * max(1.0, float(np.max(np.abs(lam)))), 0.0, lam)
-        vec = np.where(np.abs(vec) < 1e-12, 0.0, vec)
+        lam, vec = _eigen(hess)
         kinks = tuple(f.kinks_at(p))
         return PointInfo(
             p.copy(),

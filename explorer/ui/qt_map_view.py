@@ -320,22 +320,19 @@ class EigenAdapter(OverlayAdapter):
 
     def redraw(self) -> None:
         s = self.session
-        info = s.info()
-        a, b = s.axes
-        vec = info.eigenvectors[np.ix_([a, b], [a, b])] if s.dimension == 2 else None
+        lam, vec = s.plane_curvature()
         shown = (
             self.on()
-            and info.differentiable  # no curvature to show at a kink
-            and vec is not None
+            and s.info().differentiable  # no curvature to show at a kink
             and bool(np.all(np.isfinite(vec)))
         )
+        a, b = s.axes
         p = np.array([s.point[a], s.point[b]])
         for k, line in enumerate(self.lines):
             if not shown:
                 line.setData([], [])
                 continue
-            lam = info.eigenvalues[k]
-            colour = style.EIGEN_POS if lam > 0 else style.EIGEN_NEG if lam < 0 else NEUTRAL
+            colour = style.EIGEN_POS if lam[k] > 0 else style.EIGEN_NEG if lam[k] < 0 else NEUTRAL
             line.setPen(pg.mkPen(colour, width=2.5, style=QtCore.Qt.PenStyle.DashLine))
             d = vec[:, k] * ARROW * self.view.span()
             line.setData([p[0] - d[0], p[0] + d[0]], [p[1] - d[1], p[1] + d[1]])

@@ -308,12 +308,18 @@ def test_arrows_point_up_and_down_the_slope(window, qtbot, name, sign):
     assert np.median(across) < 0.1
 
 
-def test_eigenvectors_follow_the_hessian_with_colour_by_sign(window, qtbot):
+@pytest.mark.parametrize("sliced", [False, True])
+def test_eigenvectors_follow_the_hessian_with_colour_by_sign(window, qtbot, sliced):
+    """Two variables, or the (x, y) slice of a function of three at z = 1, where
+    the plotted plane's Hessian is [[2, 3], [3, −6]]."""
+    z = 1.0
+
     def f(x, y):
-        return x**2 - 3 * y**2 + 2 * x * y
+        return x**2 - 3 * y**2 + 2 * x * y + (z * x * y if sliced else 0)
 
     point = np.array([0.3, 0.2])
-    view = show(window, qtbot, SADDLE, point=point)
+    text = SADDLE + (" + z*x*y" if sliced else "")
+    view = show(window, qtbot, text, point=[*point, z] if sliced else point)
     _, img, changed = toggled_on(window, qtbot, view, "eigen")
     lam, vec = np.linalg.eigh(hand_hessian(f, *point))
     assert lam[0] < 0 < lam[1]
