@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import contourpy
 import numpy as np
 
-from explorer.calculus import TaylorModel
 from explorer.engine import Function
 
 Box = tuple[tuple[float, float], tuple[float, float]]
@@ -237,15 +236,6 @@ def patch_grid(center: Sequence[float], box: Box, half: float, n: int):
     return np.meshgrid(
         center[0] + half * spans[0] * u, center[1] + half * spans[1] * u, indexing="ij"
     )
-
-
-def model_patch(
-    model: TaylorModel, axes: tuple[int, int], point: np.ndarray, box: Box, half: float, n: int
-) -> np.ndarray:
-    """Vertices (n, n, 3) of a Taylor model over a patch around the point."""
-    x, y = patch_grid((point[axes[0]], point[axes[1]]), box, half, n)
-    z = model(*slice_args(len(point), axes, point, (x, y)))
-    return np.stack([x, y, np.broadcast_to(z, x.shape)], axis=-1)
 
 
 def arrows_2d(starts: np.ndarray, vectors: np.ndarray, head: float = 0.25) -> np.ndarray:

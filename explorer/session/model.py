@@ -26,7 +26,7 @@ from explorer.calculus import (
 )
 from explorer.engine import Function, ParseError, parse
 
-from . import geometry
+from . import geometry, surface_overlays
 from .overlays import OVERLAYS
 from .presets import DEFAULT, Preset
 
@@ -409,19 +409,69 @@ class Session(QObject):
             quad_err,
         )
 
-    def tangent_patch(self) -> np.ndarray:
-        """The tangent plane around the point; all NaN where it does not exist."""
-        return self._model_patch(self.info().linear, 2)
-
-    def quadratic_patch(self, n: int = 21) -> np.ndarray:
-        """The Taylor quadratic around the point; all NaN where it does not exist."""
-        return self._model_patch(self.info().quadratic, n)
-
-    def _model_patch(self, model: TaylorModel, n: int) -> np.ndarray:
-        patch = geometry.model_patch(model, self.axes, self.point, self.box, geometry.PATCH_HALF, n)
+    # the 3D overlays, cut to the box and to where f is defined --------------------
+    # (nothing where f is not differentiable: no tangent plane exists there)
+    def _model_triangles(self, model, n: int) -> np.ndarray:
         if not self.info().differentiable:
-            patch[..., 2] = np.nan
-        return patch
+            return np.empty((0, 3, 3))
+        return surface_overlays.model_triangles(
+            model,
+            self.function,
+            self.axes,
+            self.point,
+            self.box,
+            self.zrange(),
+            geometry.PATCH_HALF,
+            n,
+        )
+
+    def tangent_triangles(self) -> np.ndarray:
+        """The tangent plane over its patch as triangles (k, 3, 3), data coordinates."""
+        return self._model_triangles(self.info().linear, 25)
+
+    def quadratic_triangles(self, n: int = 31) -> np.ndarray:
+        return self._model_triangles(self.info().quadratic, n)
+
+    def quadratic_wire(self, n: int = 31) -> np.ndarray:
+        """The quadratic's patch as grid-line segments (k, 2, 3), for the wireframe."""
+        if not self.info().differentiable:
+            return np.empty((0, 2, 3))
+        return surface_overlays.model_grid_lines(
+            self.info().quadratic,
+            self.function,
+            self.axes,
+            self.point,
+            self.box,
+            self.zrange(),
+            geometry.PATCH_HALF,
+            n,
+        )
+
+    def arrow_3d(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(start, end) of the gradient or descent arrow along the tangent plane."""
+        vec = self.arrows().get(name)
+        info = self.info()
+        if vec is None or not np.isfinite(info.value):
+            return None
+        return surface_overlays.arrow(
+            self.function,
+            self.axes,
+            self.point,
+            info.value,
+            info.gradient,
+            vec,
+            self.box,
+            self.zrange(),
+        )
+
+    def sections(self) -> surface_overlays.Sections:
+        """The cross-sections through the point; no tangent lines where f is not
+        differentiable (their slopes do not exist)."""
+        info = self.info()
+        slopes = info.gradient if info.differentiable else np.full_like(info.gradient, np.nan)
+        return surface_overlays.sections(
+            self.function, self.axes, self.point, info.value, slopes, self.box, self.zrange()
+        )
 
     def arrows(self) -> dict[str, np.ndarray]:
         """Gradient and steepest-descent directions in the plotted plane, as vectors

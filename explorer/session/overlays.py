@@ -94,6 +94,15 @@ OVERLAYS: dict[str, Overlay] = {
             "Ctrl+8",
             MAP,
         ),
+        _entry(
+            "sections",
+            "Partial derivatives as &sections",
+            "The curves x = x₀ and y = y₀ through the point with their tangent lines,\n"
+            "whose slopes are ∂f/∂x and ∂f/∂y (18.4.1)",
+            False,
+            "Ctrl+Shift+D",
+            SURFACE,
+        ),
     )
 }
 

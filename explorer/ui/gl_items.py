@@ -9,6 +9,7 @@ computes anyway, so the surface takes its normals from the gradient.
 from __future__ import annotations
 
 import numpy as np
+from OpenGL import GL
 from pyqtgraph.opengl import GLMeshItem, shaders
 from pyqtgraph.opengl.items.GLMeshItem import DirtyFlag
 
@@ -108,3 +109,68 @@ class GLGraphSurface(GLMeshItem):
     def parseMeshData(self) -> DirtyFlag:  # noqa: N802 (pyqtgraph's name)
         pending, self._pending = self._pending, DirtyFlag(0)
         return pending
+
+
+BLEND = (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA, GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)
+# A translucent overlay in front of the surface: pulled slightly towards the eye
+# (polygon offset) so that it wins where it touches the surface (no speckles).
+FRONT = {
+    GL.GL_DEPTH_TEST: True,
+    GL.GL_BLEND: True,
+    GL.GL_CULL_FACE: False,
+    GL.GL_POLYGON_OFFSET_FILL: True,
+    "glPolygonOffset": (-1.0, -4.0),
+    # the framebuffer's alpha stays 1: Qt composes the window with it
+    "glBlendFuncSeparate": BLEND,
+}
+# The part of an overlay the surface hides, drawn faintly as a technical drawing
+# would: only where something nearer was drawn (depth test inverted), and
+# without writing depth.
+HIDDEN = {
+    GL.GL_DEPTH_TEST: True,
+    GL.GL_BLEND: True,
+    GL.GL_CULL_FACE: False,
+    "glDepthFunc": (GL.GL_GREATER,),
+    "glDepthMask": (False,),
+    # the framebuffer's alpha stays 1: Qt composes the window with it
+    "glBlendFuncSeparate": BLEND,
+}
+
+
+def restore_gl_state() -> None:
+    """Undo what FRONT and HIDDEN change: pyqtgraph's items assume GL's defaults."""
+    GL.glDepthFunc(GL.GL_LESS)
+    GL.glDepthMask(True)
+    GL.glDisable(GL.GL_POLYGON_OFFSET_FILL)
+
+
+class GLTriangles(GLMeshItem):
+    """A triangle soup (k, 3, 3) in one colour, in one of the passes above."""
+
+    def __init__(self, color, gl_options: dict) -> None:
+        super().__init__(
+            color=color, smooth=False, computeNormals=False, shader=None, glOptions=gl_options
+        )
+        self._pending = DirtyFlag(0)
+
+    def set_triangles(self, triangles: np.ndarray) -> None:
+        tri = np.ascontiguousarray(triangles, dtype=np.float32).reshape(-1, 3)
+        self.setVisible(len(tri) > 0)
+        self.vertexes = tri
+        self.faces = None
+        self._pending = DirtyFlag.POSITION
+        self.update()
+
+    @property
+    def triangle_count(self) -> int:
+        return 0 if self.vertexes is None else len(self.vertexes) // 3
+
+    def parseMeshData(self) -> DirtyFlag:  # noqa: N802 (pyqtgraph's name)
+        pending, self._pending = self._pending, DirtyFlag(0)
+        return pending
+
+    def paint(self) -> None:
+        try:
+            super().paint()
+        finally:
+            restore_gl_state()

@@ -16,7 +16,8 @@ from PyQt6 import QtCore, QtGui
 from explorer.session.model import Session
 
 from . import style
-from .gl_items import GLGraphSurface, grid_faces
+from .gl_axes import NAME_GAP, BoxAxes, camera_fit_distance
+from .gl_items import FRONT, HIDDEN, GLGraphSurface, GLTriangles
 
 ON_TOP = {
     GL.GL_DEPTH_TEST: False,
@@ -25,7 +26,8 @@ ON_TOP = {
     "glBlendFunc": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA),
 }
 HALF_Z = 0.7  # the cube is [-1, 1] × [-1, 1] × [-HALF_Z, HALF_Z]
-DISTANCE = 3.3  # the default camera distance
+ELEVATION, AZIMUTH = 26, -62  # the default camera angles
+DISTANCE = 3.3  # the camera distance before it is fitted to the view
 
 
 class SurfaceView(gl.GLViewWidget):
@@ -34,20 +36,16 @@ class SurfaceView(gl.GLViewWidget):
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(parent)
         self.session = session
+        self.equal_scale = False
         self.setBackgroundColor(style.BACKGROUND)
-        self.setCameraPosition(distance=DISTANCE, elevation=26, azimuth=-62)
+        self.setCameraPosition(distance=DISTANCE, elevation=ELEVATION, azimuth=AZIMUTH)
         self.setMinimumSize(150, 150)
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.setToolTip(
             "Drag to rotate, wheel to zoom, click to select a point;\n"
             "arrow keys move the point, Ctrl+arrows rotate"
         )
-        box = gl.GLBoxItem(size=QtGui.QVector3D(2, 2, 2 * HALF_Z), color=(90, 90, 90, 160))
-        box.translate(-1, -1, -HALF_Z)
-        self.addItem(box)
-        self.labels = {name: gl.GLTextItem(color=(40, 40, 40, 255)) for name in ("x", "y", "z")}
-        for item in self.labels.values():
-            self.addItem(item)
+        self.axes = BoxAxes(self)
         self.adapters: dict[str, Adapter] = {
             "surface": SurfaceAdapter(self),
             "tangent": TangentAdapter(self),
@@ -56,21 +54,33 @@ class SurfaceView(gl.GLViewWidget):
             "gradient": ArrowAdapter(self, "gradient", style.GRADIENT),
             "descent": ArrowAdapter(self, "descent", style.DESCENT),
             "critical": CriticalAdapter(self),
+            "sections": SectionsAdapter(self),
         }
         session.function_changed.connect(self._on_surface_changed)
         session.surface_changed.connect(self._on_surface_changed)
         self._press: QtCore.QPointF | None = None
+        self._fitted_size: tuple[int, int] | None = None
         self._on_surface_changed()
 
     # data <-> cube ---------------------------------------------------------------
     # Items get cube coordinates computed in float64: GL's float32 cannot hold
     # a function's values when they pass 3e38 (exp(x²) on a wide domain).
     def cube_map(self) -> tuple[np.ndarray, np.ndarray]:
-        """(scale, offset) with cube = data * scale + offset, per axis."""
+        """(scale, offset) with cube = data * scale + offset, per axis.
+
+        By default the box fills [-1, 1]² × [-HALF_Z, HALF_Z]; with equal scale
+        one unit is as long on every axis (a hemisphere looks like one), the
+        longest side spanning 2.
+        """
         (x0, x1), (y0, y1) = self.session.box
         z0, z1 = self.session.zrange()
-        scale = np.array([2 / (x1 - x0), 2 / (y1 - y0), 2 * HALF_Z / (z1 - z0)])
-        return scale, np.array([-1.0, -1.0, -HALF_Z]) - np.array([x0, y0, z0]) * scale
+        spans = np.array([x1 - x0, y1 - y0, z1 - z0], dtype=np.float64)
+        if self.equal_scale:
+            scale = np.full(3, 2.0 / spans.max())
+        else:
+            scale = np.array([2.0, 2.0, 2.0 * HALF_Z]) / spans
+        lows = -0.5 * spans * scale  # centred on the origin
+        return scale, lows - np.array([x0, y0, z0]) * scale
 
     def to_cube(self, points) -> np.ndarray:
         scale, offset = self.cube_map()
@@ -81,18 +91,54 @@ class SurfaceView(gl.GLViewWidget):
         scale, offset = self.cube_map()
         return (np.asarray(points, dtype=np.float64) - offset) / scale
 
+    def set_equal_scale(self, on: bool) -> None:
+        if on != self.equal_scale:
+            self.equal_scale = on
+            self._on_surface_changed()
+            for adapter in self.adapters.values():
+                adapter._on_changed()
+
     def _on_surface_changed(self) -> None:
         if len(self.session.axes) != 2:
             return
         s = self.session
         names = [s.function.variables[a] for a in s.axes]
-        (x0, x1), (y0, y1) = s.box
-        z0, z1 = s.zrange()
-        self.labels["x"].setData(pos=(1.12, -1.0, -HALF_Z), text=f"{names[0]} [{x0:g}, {x1:g}]")
-        self.labels["y"].setData(pos=(-1.0, 1.12, -HALF_Z), text=f"{names[1]} [{y0:g}, {y1:g}]")
-        self.labels["z"].setData(
-            pos=(-1.0, -1.0, HALF_Z + 0.08), text=f"{s.function.output_name} [{z0:.3g}, {z1:.3g}]"
+        ranges = [*s.box, s.zrange()]
+        lows = self.to_cube([r[0] for r in ranges])
+        highs = self.to_cube([r[1] for r in ranges])
+        self.axes.set_box(lows, highs, ranges, (*names, s.function.output_name))
+        self.fit_camera()
+
+    # camera ----------------------------------------------------------------------
+    def fit_camera(self) -> None:
+        """Move the camera along its line of sight until the box just fits the view."""
+        pad = np.array([NAME_GAP, NAME_GAP, 0.1])  # room for the labels
+        lo, hi = self.axes.lows - pad, self.axes.highs + pad
+        corners = np.array(
+            [
+                [(lo, hi)[i][0], (lo, hi)[j][1], (lo, hi)[k][2]]
+                for i in (0, 1)
+                for j in (0, 1)
+                for k in (0, 1)
+            ]
         )
+        self.opts["distance"] = camera_fit_distance(self, corners)
+        self._fitted_size = (self.width(), self.height())
+        self.update()
+
+    def reset_camera(self) -> None:
+        self.setCameraPosition(elevation=ELEVATION, azimuth=AZIMUTH)
+        self.opts["center"] = QtGui.QVector3D(0, 0, 0)
+        self.fit_camera()
+
+    def resizeGL(self, w: int, h: int) -> None:  # noqa: N802 (Qt's name)
+        super().resizeGL(w, h)
+        if self._fitted_size != (self.width(), self.height()):
+            self.fit_camera()
+
+    def paintGL(self) -> None:  # noqa: N802 (Qt's name)
+        self.axes.follow_camera()  # ticks on the edges facing the eye
+        super().paintGL()
 
     # picking ---------------------------------------------------------------------
     def ray_at(self, pos: QtCore.QPointF) -> tuple[np.ndarray, np.ndarray]:
@@ -216,46 +262,35 @@ def _show(items, on: bool) -> None:
 
 
 class TangentAdapter(Adapter):
+    """The tangent plane over its patch, cut to the box and to f's domain; where
+    the surface hides it, drawn faintly."""
+
     signals = ("function_changed", "surface_changed", "point_changed", "overlays_changed")
-    FACES = np.array([[0, 1, 3], [0, 3, 2]], dtype=np.uint32)
 
     def __init__(self, view: SurfaceView) -> None:
-        self.item = gl.GLMeshItem(
-            vertexes=np.zeros((4, 3)),
-            faces=self.FACES,
-            color=style.rgba(style.TANGENT, 0.55),
-            smooth=False,
-            glOptions="translucent",
-            drawEdges=False,
-        )
-        self.outline = gl.GLLinePlotItem(
-            color=style.rgba(style.TANGENT), width=2.0, antialias=True, glOptions="translucent"
-        )
-        super().__init__(view, (self.item, self.outline), 10)
+        self.hidden = GLTriangles(style.rgba(style.TANGENT, 0.3), HIDDEN)
+        self.front = GLTriangles(style.rgba(style.TANGENT, 0.55), FRONT)
+        super().__init__(view, (self.hidden, self.front), 10)
+        self.front.setDepthValue(11)
 
     def redraw(self) -> None:
-        on = self.session.overlays["tangent"]
-        v = self.view.to_cube(self.session.tangent_patch().reshape(-1, 3)) if on else None
-        on = v is not None and bool(np.all(np.isfinite(v)))
-        _show((self.item, self.outline), on)
-        if v is not None and on:
-            self.item.setMeshData(vertexes=v, faces=self.FACES)
-            self.outline.setData(pos=v[[0, 1, 3, 2, 0]])
+        tri = (
+            self.view.to_cube(self.session.tangent_triangles())
+            if self.session.overlays["tangent"]
+            else np.empty((0, 3, 3))
+        )
+        self.hidden.set_triangles(tri)
+        self.front.set_triangles(tri)
 
 
 class QuadraticAdapter(Adapter):
+    """The Taylor quadratic over its patch, cut like the tangent plane."""
+
     signals = ("function_changed", "surface_changed", "point_changed", "overlays_changed")
-    N = 21
+    N = 31
 
     def __init__(self, view: SurfaceView) -> None:
-        self.faces = grid_faces(self.N, self.N)
-        self.mesh = gl.GLMeshItem(
-            vertexes=np.zeros((self.N * self.N, 3)),
-            faces=self.faces,
-            color=style.rgba(style.QUADRATIC, 0.45),
-            smooth=False,
-            glOptions="translucent",
-        )
+        self.mesh = GLTriangles(style.rgba(style.QUADRATIC, 0.45), FRONT)
         self.wire = gl.GLLinePlotItem(
             color=style.rgba(style.QUADRATIC),
             width=1.5,
@@ -263,27 +298,19 @@ class QuadraticAdapter(Adapter):
             antialias=True,
             glOptions="translucent",
         )
-        super().__init__(view, (self.mesh, self.wire), 11)
+        super().__init__(view, (self.mesh, self.wire), 12)
 
     def redraw(self) -> None:
         s = self.session
-        v = None
-        if s.overlays["quadratic"]:
-            v = s.quadratic_patch(self.N).copy()
-            # the parabola leaves the box quickly: clip it to the z-range like the surface
-            v[..., 2] = np.clip(v[..., 2], *s.zrange())
-            v = self.view.to_cube(v)
-        ok = v is not None and bool(np.all(np.isfinite(v)))
-        self.mesh.setVisible(ok and not s.quadratic_wireframe)
-        self.wire.setVisible(ok and s.quadratic_wireframe)
-        if v is None or not ok:
-            return
-        if s.quadratic_wireframe:
-            rows = np.stack([v[:, :-1], v[:, 1:]], axis=2).reshape(-1, 3)
-            cols = np.stack([v[:-1, :], v[1:, :]], axis=2).reshape(-1, 3)
-            self.wire.setData(pos=np.concatenate([rows, cols]))
-        else:
-            self.mesh.setMeshData(vertexes=v.reshape(-1, 3), faces=self.faces)
+        show_mesh = s.overlays["quadratic"] and not s.quadratic_wireframe
+        self.mesh.set_triangles(
+            self.view.to_cube(s.quadratic_triangles(self.N)) if show_mesh else np.empty((0, 3, 3))
+        )
+        show_wire = s.overlays["quadratic"] and s.quadratic_wireframe
+        wire = self.view.to_cube(s.quadratic_wire(self.N)) if show_wire else np.empty((0, 2, 3))
+        self.wire.setVisible(len(wire) > 0)
+        if len(wire):
+            self.wire.setData(pos=wire.reshape(-1, 3))
 
 
 class PointAdapter(Adapter):
@@ -308,37 +335,39 @@ class PointAdapter(Adapter):
 
 
 class ArrowAdapter(Adapter):
-    """An arrow along the tangent plane: up the slope for the gradient, down for descent."""
+    """An arrow along the tangent plane, up the slope for the gradient, down for
+    descent, shortened to stay in the box and where f is defined."""
 
     signals = ("function_changed", "surface_changed", "point_changed", "overlays_changed")
+    HEAD = 0.14  # cone length, cube units (less if the arrow is short)
 
     def __init__(self, view: SurfaceView, name: str, color) -> None:
         self.name = name
         self.shaft = gl.GLLinePlotItem(color=style.rgba(color), width=4.0, antialias=True)
-        cone = gl.MeshData.cylinder(rows=1, cols=16, radius=[0.045, 0.0], length=0.14)
+        self.cone = gl.MeshData.cylinder(rows=1, cols=16, radius=[0.045, 0.0], length=1.0)
         self.head = gl.GLMeshItem(
-            meshdata=cone, color=style.rgba(color), smooth=False, shader=None, glOptions="opaque"
+            meshdata=self.cone,
+            color=style.rgba(color),
+            smooth=False,
+            shader=None,
+            glOptions="opaque",
         )
+        self.ends: np.ndarray | None = None  # cube coordinates, for tests and picking
         super().__init__(view, (self.shaft, self.head), 21)
 
     def redraw(self) -> None:
         s = self.session
-        vec = s.arrows().get(self.name) if s.overlays[self.name] else None
-        info = s.info()
-        ends = None
-        if vec is not None and np.isfinite(info.value):
-            a, b = s.axes
-            start = np.array([s.point[a], s.point[b], info.value])
-            with np.errstate(all="ignore"):
-                rise = info.gradient[[a, b]] @ vec  # along the tangent plane
-            ends = self.view.to_cube([start, start + np.array([vec[0], vec[1], rise])])
+        found = s.arrow_3d(self.name) if s.overlays[self.name] else None
+        ends = self.view.to_cube(np.array(found)) if found is not None else None
         direction = ends[1] - ends[0] if ends is not None else np.zeros(3)
-        length = float(np.linalg.norm(direction)) if np.all(np.isfinite(direction)) else 0.0
-        _show((self.shaft, self.head), length > 0)
-        if ends is None or length == 0:
+        length = float(np.linalg.norm(direction))
+        self.ends = ends if length > 0 else None
+        _show((self.shaft, self.head), self.ends is not None)
+        if self.ends is None:
             return
         u = direction / length
-        base = ends[1] - 0.14 * u
+        head = min(self.HEAD, 0.5 * length)
+        base = ends[1] - head * u
         self.shaft.setData(pos=np.array([ends[0], base]))
         m = QtGui.QMatrix4x4()
         m.translate(*base)
@@ -348,26 +377,69 @@ class ArrowAdapter(Adapter):
             m.rotate(float(angle), *axis)
         elif u[2] < 0:
             m.rotate(180.0, 1.0, 0.0, 0.0)
+        m.scale(head / self.HEAD, head / self.HEAD, head)
         self.head.setTransform(m)
 
 
 class CriticalAdapter(Adapter):
+    """Critical points by kind, lifted off the surface so that they are not half
+    sunk in it (a critical point's tangent plane is level: up is off the surface)."""
+
     signals = ("function_changed", "surface_changed", "overlays_changed")
+    LIFT = 0.035  # cube units
 
     def __init__(self, view: SurfaceView) -> None:
         self.item = gl.GLScatterPlotItem(size=11, pxMode=True)
         self.item.setGLOptions("translucent")
+        self.shown: list = []
         super().__init__(view, (self.item,), 19)
 
     def redraw(self) -> None:
         s = self.session
         zr = s.zrange()
-        found = [
+        self.shown = [
             c for c in (s.critical() if s.overlays["critical"] else []) if zr[0] <= c.value <= zr[1]
         ]
-        self.item.setVisible(bool(found))
-        if found:
+        self.item.setVisible(bool(self.shown))
+        if self.shown:
             a, b = s.axes
-            pos = self.view.to_cube([[c.point[a], c.point[b], c.value] for c in found])
-            colors = np.array([style.rgba(style.CRITICAL[c.kind]) for c in found])
+            pos = self.view.to_cube([[c.point[a], c.point[b], c.value] for c in self.shown])
+            pos[:, 2] += self.LIFT
+            colors = np.array([style.rgba(style.CRITICAL[c.kind]) for c in self.shown])
             self.item.setData(pos=pos, color=colors)
+
+
+class SectionsAdapter(Adapter):
+    """The partial derivatives as cross-sections (18.4.1): the curves y = y₀ and
+    x = x₀ on the surface, each with its tangent line at the point, whose slope is
+    ∂f/∂x or ∂f/∂y."""
+
+    signals = ("function_changed", "surface_changed", "point_changed", "overlays_changed")
+
+    def __init__(self, view: SurfaceView) -> None:
+        def lines(color, width):
+            return gl.GLLinePlotItem(
+                color=style.rgba(color), width=width, mode="lines", antialias=True
+            )
+
+        self.curves = {"x": lines(style.SECTION_X, 2.5), "y": lines(style.SECTION_Y, 2.5)}
+        self.tangents = {"x": lines(style.SECTION_X, 2.0), "y": lines(style.SECTION_Y, 2.0)}
+        items = (*self.curves.values(), *self.tangents.values())
+        for item in items:
+            item.setGLOptions(FRONT)
+        super().__init__(view, items, 18)
+
+    def redraw(self) -> None:
+        s = self.session
+        sec = s.sections() if s.overlays.get("sections") else None
+        parts = {
+            self.curves["x"]: sec.along_x if sec else None,
+            self.curves["y"]: sec.along_y if sec else None,
+            self.tangents["x"]: sec.tangent_x if sec else None,
+            self.tangents["y"]: sec.tangent_y if sec else None,
+        }
+        for item, segs in parts.items():
+            ok = segs is not None and len(segs) > 0
+            item.setVisible(ok)
+            if ok:
+                item.setData(pos=self.view.to_cube(segs).reshape(-1, 3))

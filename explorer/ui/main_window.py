@@ -13,7 +13,7 @@ from explorer.session.model import Session
 from explorer.session.overlays import CURVE, OVERLAYS
 
 from .actions import ACTIONS
-from .gl_surface_view import DISTANCE, SurfaceView
+from .gl_surface_view import SurfaceView
 from .qt_critical_table import CriticalTable
 from .qt_curve_view import CurveView
 from .qt_function_panel import FunctionPanel
@@ -230,7 +230,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # commands ----------------------------------------------------------------
     def reset_camera(self) -> None:
-        self.surface_view.setCameraPosition(distance=DISTANCE, elevation=26, azimuth=-62)
+        self.surface_view.reset_camera()
 
     def show_graph(self) -> None:
         dock = self.docks["graph"]

@@ -13,6 +13,8 @@ DESCENT = (25, 95, 225)
 POINT = (20, 20, 20)
 EIGEN_POS = (0, 150, 110)
 EIGEN_NEG = (200, 90, 0)
+SECTION_X = (225, 45, 150)  # the cross-section y = y₀ and its slope ∂f/∂x
+SECTION_Y = (0, 175, 215)  # the cross-section x = x₀ and its slope ∂f/∂y
 CRITICAL = {
     "minimum": (0, 170, 70),
     "maximum": (220, 40, 40),
