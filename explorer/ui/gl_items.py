@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from OpenGL import GL
-from pyqtgraph.opengl import GLMeshItem, shaders
+from pyqtgraph.opengl import GLLinePlotItem, GLMeshItem, shaders
 from pyqtgraph.opengl.items.GLMeshItem import DirtyFlag
 
 # Lit from the viewer's side whichever way a face points (the underside of a
@@ -174,3 +174,33 @@ class GLTriangles(GLMeshItem):
             super().paint()
         finally:
             restore_gl_state()
+
+
+class GLLines(GLLinePlotItem):
+    """Line segments in one of the passes above (pyqtgraph's item leaves them set)."""
+
+    def __init__(self, color, width: float, gl_options: dict) -> None:
+        super().__init__(color=color, width=width, mode="lines", antialias=True)
+        self.setGLOptions(gl_options)
+
+    def paint(self) -> None:
+        try:
+            super().paint()
+        finally:
+            restore_gl_state()
+
+
+def cone_triangles(base: np.ndarray, tip: np.ndarray, radius: float, sides: int = 16) -> np.ndarray:
+    """A closed cone from the centre of its base to its tip, as triangles (2·sides, 3, 3)."""
+    axis = tip - base
+    u = axis / np.linalg.norm(axis)
+    helper = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    e1 = np.cross(u, helper)
+    e1 /= np.linalg.norm(e1)
+    e2 = np.cross(u, e1)
+    t = np.linspace(0.0, 2 * np.pi, sides + 1)
+    ring = base + radius * (np.cos(t)[:, None] * e1 + np.sin(t)[:, None] * e2)
+    a, b = ring[:-1], ring[1:]
+    side = np.stack([a, b, np.broadcast_to(tip, a.shape)], axis=1)
+    cap = np.stack([b, a, np.broadcast_to(base, a.shape)], axis=1)
+    return np.concatenate([side, cap])

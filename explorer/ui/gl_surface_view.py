@@ -17,7 +17,7 @@ from explorer.session.model import Session
 
 from . import style
 from .gl_axes import NAME_GAP, BoxAxes, camera_fit_distance
-from .gl_items import FRONT, HIDDEN, GLGraphSurface, GLTriangles
+from .gl_items import FRONT, HIDDEN, GLGraphSurface, GLLines, GLTriangles, cone_triangles
 
 ON_TOP = {
     GL.GL_DEPTH_TEST: False,
@@ -336,24 +336,22 @@ class PointAdapter(Adapter):
 
 class ArrowAdapter(Adapter):
     """An arrow along the tangent plane, up the slope for the gradient, down for
-    descent, shortened to stay in the box and where f is defined."""
+    descent, shortened to stay in the box and where f is defined. Like the plane,
+    the part the surface hides is drawn faintly."""
 
     signals = ("function_changed", "surface_changed", "point_changed", "overlays_changed")
     HEAD = 0.14  # cone length, cube units (less if the arrow is short)
 
     def __init__(self, view: SurfaceView, name: str, color) -> None:
         self.name = name
-        self.shaft = gl.GLLinePlotItem(color=style.rgba(color), width=4.0, antialias=True)
-        self.cone = gl.MeshData.cylinder(rows=1, cols=16, radius=[0.045, 0.0], length=1.0)
-        self.head = gl.GLMeshItem(
-            meshdata=self.cone,
-            color=style.rgba(color),
-            smooth=False,
-            shader=None,
-            glOptions="opaque",
-        )
+        self.shaft = GLLines(style.rgba(color), 4.0, FRONT)
+        self.head = GLTriangles(style.rgba(color), FRONT)
+        self.hidden_shaft = GLLines(style.rgba(color, 0.35), 4.0, HIDDEN)
+        self.hidden_head = GLTriangles(style.rgba(color, 0.35), HIDDEN)
         self.ends: np.ndarray | None = None  # cube coordinates, for tests and picking
-        super().__init__(view, (self.shaft, self.head), 21)
+        super().__init__(view, (self.hidden_shaft, self.hidden_head, self.shaft, self.head), 20)
+        for item in (self.shaft, self.head):
+            item.setDepthValue(21)  # after the faint pass, which writes no depth
 
     def redraw(self) -> None:
         s = self.session
@@ -362,37 +360,29 @@ class ArrowAdapter(Adapter):
         direction = ends[1] - ends[0] if ends is not None else np.zeros(3)
         length = float(np.linalg.norm(direction))
         self.ends = ends if length > 0 else None
-        _show((self.shaft, self.head), self.ends is not None)
-        if self.ends is None:
+        items = (self.shaft, self.head, self.hidden_shaft, self.hidden_head)
+        _show(items, self.ends is not None)
+        if ends is None or self.ends is None:
             return
-        u = direction / length
         head = min(self.HEAD, 0.5 * length)
-        base = ends[1] - head * u
-        self.shaft.setData(pos=np.array([ends[0], base]))
-        m = QtGui.QMatrix4x4()
-        m.translate(*base)
-        axis = np.cross([0.0, 0.0, 1.0], u)
-        angle = np.degrees(np.arccos(np.clip(u[2], -1.0, 1.0)))
-        if np.linalg.norm(axis) > 1e-9:
-            m.rotate(float(angle), *axis)
-        elif u[2] < 0:
-            m.rotate(180.0, 1.0, 0.0, 0.0)
-        m.scale(head / self.HEAD, head / self.HEAD, head)
-        self.head.setTransform(m)
+        base = ends[1] - head * direction / length
+        cone = cone_triangles(base, ends[1], 0.32 * head)
+        for shaft, tip in ((self.shaft, self.head), (self.hidden_shaft, self.hidden_head)):
+            shaft.setData(pos=np.array([ends[0], base]))
+            tip.set_triangles(cone)
 
 
 class CriticalAdapter(Adapter):
-    """Critical points by kind, lifted off the surface so that they are not half
-    sunk in it (a critical point's tangent plane is level: up is off the surface)."""
+    """Critical points by kind, drawn whole on top of the surface like the point
+    (at the bottom of a steep well the surface would hide half of each disc)."""
 
     signals = ("function_changed", "surface_changed", "overlays_changed")
-    LIFT = 0.035  # cube units
 
     def __init__(self, view: SurfaceView) -> None:
         self.item = gl.GLScatterPlotItem(size=11, pxMode=True)
-        self.item.setGLOptions("translucent")
+        self.item.setGLOptions(ON_TOP)
         self.shown: list = []
-        super().__init__(view, (self.item,), 19)
+        super().__init__(view, (self.item,), 29)
 
     def redraw(self) -> None:
         s = self.session
@@ -404,7 +394,6 @@ class CriticalAdapter(Adapter):
         if self.shown:
             a, b = s.axes
             pos = self.view.to_cube([[c.point[a], c.point[b], c.value] for c in self.shown])
-            pos[:, 2] += self.LIFT
             colors = np.array([style.rgba(style.CRITICAL[c.kind]) for c in self.shown])
             self.item.setData(pos=pos, color=colors)
 
@@ -412,8 +401,10 @@ class CriticalAdapter(Adapter):
 class SectionsAdapter(Adapter):
     """The partial derivatives as cross-sections (18.4.1): the curves y = y₀ and
     x = x₀ on the surface, each with its tangent line at the point, whose slope is
-    ∂f/∂x or ∂f/∂y."""
+    ∂f/∂x or ∂f/∂y. The lines lie on the surface: lifted a hair so that it does
+    not hide them (polygon offset does not apply to lines)."""
 
+    LIFT = np.array([0.0, 0.0, 0.01])  # cube units
     signals = ("function_changed", "surface_changed", "point_changed", "overlays_changed")
 
     def __init__(self, view: SurfaceView) -> None:
@@ -425,8 +416,6 @@ class SectionsAdapter(Adapter):
         self.curves = {"x": lines(style.SECTION_X, 2.5), "y": lines(style.SECTION_Y, 2.5)}
         self.tangents = {"x": lines(style.SECTION_X, 2.0), "y": lines(style.SECTION_Y, 2.0)}
         items = (*self.curves.values(), *self.tangents.values())
-        for item in items:
-            item.setGLOptions(FRONT)
         super().__init__(view, items, 18)
 
     def redraw(self) -> None:
@@ -442,4 +431,4 @@ class SectionsAdapter(Adapter):
             ok = segs is not None and len(segs) > 0
             item.setVisible(ok)
             if ok:
-                item.setData(pos=self.view.to_cube(segs).reshape(-1, 3))
+                item.setData(pos=self.view.to_cube(segs).reshape(-1, 3) + self.LIFT)

@@ -9,7 +9,6 @@ import pytest
 from PyQt6 import QtCore, QtGui, QtWidgets
 from PyQt6.QtTest import QTest
 
-from explorer.calculus import linear_model, quadratic_model
 from explorer.engine import parse
 from explorer.session import presets
 from explorer.ui import style
@@ -216,63 +215,6 @@ def test_keyboard_moves_the_point(window, qtbot):
         window.map_view, QtCore.Qt.Key.Key_Left, QtCore.Qt.KeyboardModifier.ShiftModifier
     )
     assert s.point[0] == pytest.approx(before[0] + 0.04 - 0.004)
-
-
-def test_tangent_plane_and_quadratic_meshes_are_the_models(window, qtbot):
-    s = window.session
-    window.actions_by_name["quadratic"].setChecked(True)
-    s.set_point([-0.6, 0.4])
-    lin = linear_model(s.function, s.point)
-    view = window.surface_view
-    tangent = view.from_cube(view.adapters["tangent"].item.opts["meshdata"].vertexes())
-    np.testing.assert_allclose(
-        tangent[:, 2], lin(tangent[:, 0], tangent[:, 1]), rtol=1e-5, atol=1e-6
-    )
-    assert tangent[:, 0].min() < -0.6 < tangent[:, 0].max()
-    quad = quadratic_model(s.function, s.point)
-    mesh = view.from_cube(view.adapters["quadratic"].mesh.opts["meshdata"].vertexes())
-    zr = s.zrange()
-    expected = np.clip(quad(mesh[:, 0], mesh[:, 1]), *zr)
-    np.testing.assert_allclose(mesh[:, 2], expected, rtol=1e-5, atol=1e-6)
-    window.actions_by_name["wireframe"].setChecked(True)
-    wire = window.surface_view.adapters["quadratic"].wire
-    assert wire.visible() and not window.surface_view.adapters["quadratic"].mesh.visible()
-    pos = view.from_cube(wire.pos)
-    np.testing.assert_allclose(
-        pos[:, 2], np.clip(quad(pos[:, 0], pos[:, 1]), *zr), rtol=1e-5, atol=1e-6
-    )
-
-
-def overlay_pixels(window, qtbot, name: str) -> tuple[np.ndarray, np.ndarray]:
-    for other in window.session.overlays:
-        window.session.set_overlay(other, False)
-    off = gl_pixels(window.surface_view, qtbot)
-    window.actions_by_name[name].setChecked(True)
-    on = gl_pixels(window.surface_view, qtbot)
-    return off, on
-
-
-def test_overlay_colours_appear_and_vanish_in_3d(window, qtbot):
-    s = window.session
-    s.set_point([-0.5, -0.5])
-    off, on = overlay_pixels(window, qtbot, "tangent")
-    changed = np.any(off != on, axis=-1)
-    assert changed.sum() > 500
-    diff = on[changed].astype(int) - off[changed].astype(int)
-    assert diff[:, 0].mean() > 30 and diff[:, 2].mean() < 0  # more orange: red up, blue down
-    window.actions_by_name["tangent"].setChecked(False)
-    np.testing.assert_array_equal(gl_pixels(window.surface_view, qtbot), off)
-
-    off, on = overlay_pixels(window, qtbot, "gradient")
-    assert near(on, style.GRADIENT, 45) > 30 and near(off, style.GRADIENT, 45) < 5
-    off, on = overlay_pixels(window, qtbot, "descent")
-    assert near(on, style.DESCENT, 45) > 30 and near(off, style.DESCENT, 45) < 5
-    off, on = overlay_pixels(window, qtbot, "quadratic")
-    changed = np.any(off != on, axis=-1)
-    assert changed.sum() > 500
-    window.session.load_preset(presets.find("Himmelblau"))
-    off, on = overlay_pixels(window, qtbot, "critical")
-    assert near(on, style.CRITICAL["minimum"], 45) > near(off, style.CRITICAL["minimum"], 45)
 
 
 def test_four_variables_show_a_slice_with_sliders(window, qtbot):
