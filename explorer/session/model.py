@@ -429,6 +429,21 @@ class Session(QObject):
         """The tangent plane over its patch as triangles (k, 3, 3), data coordinates."""
         return self._model_triangles(self.info().linear, 25)
 
+    def tangent_outline(self) -> np.ndarray:
+        """The border of the tangent plane's patch, segments (k, 2, 3)."""
+        if not self.info().differentiable:
+            return np.empty((0, 2, 3))
+        return surface_overlays.model_outline(
+            self.info().linear,
+            self.function,
+            self.axes,
+            self.point,
+            self.box,
+            self.zrange(),
+            geometry.PATCH_HALF,
+            25,
+        )
+
     def quadratic_triangles(self, n: int = 31) -> np.ndarray:
         return self._model_triangles(self.info().quadratic, n)
 

@@ -40,42 +40,43 @@ def _values(f: Callable, axes: tuple[int, int], point: np.ndarray, x, y) -> np.n
         )
 
 
-def model_triangles(
+def _patch(
     model: Callable,
     f: Function,
     axes: tuple[int, int],
     point: np.ndarray,
     box: Box,
-    zrange: tuple[float, float],
     half: float,
     n: int,
 ) -> np.ndarray:
-    """A Taylor model over an n×n patch around the point as triangles (k, 3, 3):
-    cells where f is undefined are left out, the rest is cut to the box."""
+    """A Taylor model over an n×n patch around the point, (n, n, 3), with NaN
+    heights where f is undefined."""
     x, y = patch_grid((point[axes[0]], point[axes[1]]), box, half, n)
     z = _values(model, axes, point, x, y).copy()
     z[~np.isfinite(_values(f, axes, point, x, y))] = np.nan
-    return clip_triangles(grid_triangles(np.stack([x, y, z], axis=-1)), *box_bounds(box, zrange))
+    return np.stack([x, y, z], axis=-1)
 
 
-def model_grid_lines(
-    model: Callable,
-    f: Function,
-    axes: tuple[int, int],
-    point: np.ndarray,
-    box: Box,
-    zrange: tuple[float, float],
-    half: float,
-    n: int,
-) -> np.ndarray:
-    """The same patch as grid lines, segments (k, 2, 3) cut to the box (a wireframe)."""
-    x, y = patch_grid((point[axes[0]], point[axes[1]]), box, half, n)
-    z = _values(model, axes, point, x, y).copy()
-    z[~np.isfinite(_values(f, axes, point, x, y))] = np.nan
-    v = np.stack([x, y, z], axis=-1)
+def model_triangles(model, f, axes, point, box, zrange, half: float, n: int) -> np.ndarray:
+    """The patch as triangles (k, 3, 3): cells where f is undefined are left
+    out, the rest is cut to the box."""
+    v = _patch(model, f, axes, point, box, half, n)
+    return clip_triangles(grid_triangles(v), *box_bounds(box, zrange))
+
+
+def model_grid_lines(model, f, axes, point, box, zrange, half: float, n: int) -> np.ndarray:
+    """The patch as grid lines, segments (k, 2, 3) cut to the box (a wireframe)."""
+    v = _patch(model, f, axes, point, box, half, n)
     starts = np.concatenate([v[:-1, :].reshape(-1, 3), v[:, :-1].reshape(-1, 3)])
     ends = np.concatenate([v[1:, :].reshape(-1, 3), v[:, 1:].reshape(-1, 3)])
     return clip_segments(starts, ends, *box_bounds(box, zrange))
+
+
+def model_outline(model, f, axes, point, box, zrange, half: float, n: int) -> np.ndarray:
+    """The patch's border, segments (k, 2, 3) cut to the box."""
+    v = _patch(model, f, axes, point, box, half, n)
+    ring = np.concatenate([v[:, 0], v[-1, 1:], v[-2::-1, -1], v[0, -2::-1]])
+    return clip_segments(ring[:-1], ring[1:], *box_bounds(box, zrange))
 
 
 def arrow(

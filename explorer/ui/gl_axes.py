@@ -43,7 +43,11 @@ class BoxAxes:
         self.view = view
         self.box = gl.GLBoxItem(color=(90, 90, 90, 160))
         self.ticks = gl.GLLinePlotItem(
-            mode="lines", color=(0.3, 0.3, 0.3, 1.0), width=1.0, antialias=True
+            mode="lines",
+            color=(0.3, 0.3, 0.3, 1.0),
+            width=1.0,
+            antialias=True,
+            glOptions="translucent",
         )
         self.labels = GLLabels()
         self.labels.setDepthValue(100)  # over everything

@@ -68,7 +68,7 @@ class GLGraphSurface(GLMeshItem):
     """
 
     def __init__(self, **kwds) -> None:
-        kwds.setdefault("glOptions", "opaque")
+        kwds.setdefault("glOptions", SURFACE)
         super().__init__(smooth=True, computeNormals=False, shader=SURFACE_SHADER, **kwds)
         self._pending = DirtyFlag(0)
         self._faces_for: tuple[int, int] | None = None
@@ -110,16 +110,31 @@ class GLGraphSurface(GLMeshItem):
         pending, self._pending = self._pending, DirtyFlag(0)
         return pending
 
+    def paint(self) -> None:
+        try:
+            super().paint()
+        finally:
+            restore_gl_state()
+
 
 BLEND = (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA, GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)
-# A translucent overlay in front of the surface: pulled slightly towards the eye
-# (polygon offset) so that it wins where it touches the surface (no speckles).
+# The surface is pushed slightly away from the eye (polygon offset), so that
+# what lies on it (the tangent plane at its point, the sections, the arrows'
+# start) wins the depth test instead of speckling.
+SURFACE = {
+    GL.GL_DEPTH_TEST: True,
+    GL.GL_BLEND: False,
+    GL.GL_CULL_FACE: False,
+    GL.GL_POLYGON_OFFSET_FILL: True,
+    "glPolygonOffset": (1.0, 2.0),
+}
+# An overlay, depth-tested against the surface; it writes no depth, so that
+# overlays lying in each other (an arrow in the tangent plane) all show.
 FRONT = {
     GL.GL_DEPTH_TEST: True,
     GL.GL_BLEND: True,
     GL.GL_CULL_FACE: False,
-    GL.GL_POLYGON_OFFSET_FILL: True,
-    "glPolygonOffset": (-1.0, -4.0),
+    "glDepthMask": (False,),
     # the framebuffer's alpha stays 1: Qt composes the window with it
     "glBlendFuncSeparate": BLEND,
 }

@@ -269,18 +269,23 @@ class TangentAdapter(Adapter):
 
     def __init__(self, view: SurfaceView) -> None:
         self.hidden = GLTriangles(style.rgba(style.TANGENT, 0.3), HIDDEN)
+        self.hidden_outline = GLLines(style.rgba(style.TANGENT, 0.5), 1.5, HIDDEN)
         self.front = GLTriangles(style.rgba(style.TANGENT, 0.55), FRONT)
-        super().__init__(view, (self.hidden, self.front), 10)
-        self.front.setDepthValue(11)
+        self.outline = GLLines(style.rgba(style.TANGENT), 2.0, FRONT)
+        super().__init__(view, (self.hidden, self.hidden_outline, self.front, self.outline), 10)
+        for item in (self.front, self.outline):
+            item.setDepthValue(11)  # after the faint pass, which writes no depth
 
     def redraw(self) -> None:
-        tri = (
-            self.view.to_cube(self.session.tangent_triangles())
-            if self.session.overlays["tangent"]
-            else np.empty((0, 3, 3))
-        )
+        on = self.session.overlays["tangent"]
+        tri = self.view.to_cube(self.session.tangent_triangles()) if on else np.empty((0, 3, 3))
         self.hidden.set_triangles(tri)
         self.front.set_triangles(tri)
+        edge = self.view.to_cube(self.session.tangent_outline()) if on else np.empty((0, 2, 3))
+        for item in (self.outline, self.hidden_outline):
+            item.setVisible(len(edge) > 0)
+            if len(edge):
+                item.setData(pos=edge.reshape(-1, 3))
 
 
 class QuadraticAdapter(Adapter):
@@ -336,22 +341,19 @@ class PointAdapter(Adapter):
 
 class ArrowAdapter(Adapter):
     """An arrow along the tangent plane, up the slope for the gradient, down for
-    descent, shortened to stay in the box and where f is defined. Like the plane,
-    the part the surface hides is drawn faintly."""
+    descent, shortened to stay in the box and where f is defined. Drawn on top,
+    like the point it starts from: where the surface curves up, the tangent
+    plane and the arrow in it lie under the surface."""
 
     signals = ("function_changed", "surface_changed", "point_changed", "overlays_changed")
     HEAD = 0.14  # cone length, cube units (less if the arrow is short)
 
     def __init__(self, view: SurfaceView, name: str, color) -> None:
         self.name = name
-        self.shaft = GLLines(style.rgba(color), 4.0, FRONT)
-        self.head = GLTriangles(style.rgba(color), FRONT)
-        self.hidden_shaft = GLLines(style.rgba(color, 0.35), 4.0, HIDDEN)
-        self.hidden_head = GLTriangles(style.rgba(color, 0.35), HIDDEN)
+        self.shaft = GLLines(style.rgba(color), 4.0, ON_TOP)
+        self.head = GLTriangles(style.rgba(color), ON_TOP)
         self.ends: np.ndarray | None = None  # cube coordinates, for tests and picking
-        super().__init__(view, (self.hidden_shaft, self.hidden_head, self.shaft, self.head), 20)
-        for item in (self.shaft, self.head):
-            item.setDepthValue(21)  # after the faint pass, which writes no depth
+        super().__init__(view, (self.shaft, self.head), 21)
 
     def redraw(self) -> None:
         s = self.session
@@ -360,16 +362,13 @@ class ArrowAdapter(Adapter):
         direction = ends[1] - ends[0] if ends is not None else np.zeros(3)
         length = float(np.linalg.norm(direction))
         self.ends = ends if length > 0 else None
-        items = (self.shaft, self.head, self.hidden_shaft, self.hidden_head)
-        _show(items, self.ends is not None)
+        _show((self.shaft, self.head), self.ends is not None)
         if ends is None or self.ends is None:
             return
         head = min(self.HEAD, 0.5 * length)
         base = ends[1] - head * direction / length
-        cone = cone_triangles(base, ends[1], 0.32 * head)
-        for shaft, tip in ((self.shaft, self.head), (self.hidden_shaft, self.hidden_head)):
-            shaft.setData(pos=np.array([ends[0], base]))
-            tip.set_triangles(cone)
+        self.shaft.setData(pos=np.array([ends[0], base]))
+        self.head.set_triangles(cone_triangles(base, ends[1], 0.32 * head))
 
 
 class CriticalAdapter(Adapter):
@@ -401,34 +400,32 @@ class CriticalAdapter(Adapter):
 class SectionsAdapter(Adapter):
     """The partial derivatives as cross-sections (18.4.1): the curves y = y₀ and
     x = x₀ on the surface, each with its tangent line at the point, whose slope is
-    ∂f/∂x or ∂f/∂y. The lines lie on the surface: lifted a hair so that it does
-    not hide them (polygon offset does not apply to lines)."""
+    ∂f/∂x or ∂f/∂y."""
 
-    LIFT = np.array([0.0, 0.0, 0.01])  # cube units
     signals = ("function_changed", "surface_changed", "point_changed", "overlays_changed")
 
     def __init__(self, view: SurfaceView) -> None:
-        def lines(color, width):
-            return gl.GLLinePlotItem(
-                color=style.rgba(color), width=width, mode="lines", antialias=True
-            )
-
-        self.curves = {"x": lines(style.SECTION_X, 2.5), "y": lines(style.SECTION_Y, 2.5)}
-        self.tangents = {"x": lines(style.SECTION_X, 2.0), "y": lines(style.SECTION_Y, 2.0)}
-        items = (*self.curves.values(), *self.tangents.values())
-        super().__init__(view, items, 18)
+        colors = {"x": style.SECTION_X, "y": style.SECTION_Y}
+        self.curves = {k: GLLines(style.rgba(c), 3.5, FRONT) for k, c in colors.items()}
+        self.tangents = {k: GLLines(style.rgba(c), 2.5, FRONT) for k, c in colors.items()}
+        self.hidden = {  # the parts behind the surface, faint
+            (k, part): GLLines(style.rgba(c, 0.3), 1.5, HIDDEN)
+            for k, c in colors.items()
+            for part in ("curve", "tangent")
+        }
+        strong = (*self.curves.values(), *self.tangents.values())
+        super().__init__(view, (*self.hidden.values(), *strong), 17)
+        for item in strong:
+            item.setDepthValue(18)  # after the faint pass, which writes no depth
 
     def redraw(self) -> None:
         s = self.session
-        sec = s.sections() if s.overlays.get("sections") else None
-        parts = {
-            self.curves["x"]: sec.along_x if sec else None,
-            self.curves["y"]: sec.along_y if sec else None,
-            self.tangents["x"]: sec.tangent_x if sec else None,
-            self.tangents["y"]: sec.tangent_y if sec else None,
-        }
-        for item, segs in parts.items():
-            ok = segs is not None and len(segs) > 0
-            item.setVisible(ok)
-            if ok:
-                item.setData(pos=self.view.to_cube(segs).reshape(-1, 3) + self.LIFT)
+        sec = s.sections() if s.overlays["sections"] else None
+        for k in ("x", "y"):
+            for part, item in (("curve", self.curves[k]), ("tangent", self.tangents[k])):
+                segs = getattr(sec, f"along_{k}" if part == "curve" else f"tangent_{k}", None)
+                ok = segs is not None and len(segs) > 0
+                for it in (item, self.hidden[k, part]):
+                    it.setVisible(ok)
+                    if ok:
+                        it.setData(pos=self.view.to_cube(segs).reshape(-1, 3))
