@@ -53,6 +53,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Ctrl+G",
         "The function's computational graph: step the forward and backward sweeps",
     ),
+    ActionSpec(
+        "equal_scale",
+        "3D: &equal scale",
+        "Ctrl+Shift+U",
+        "One unit as long on every axis of the 3D view (a hemisphere looks like one)",
+    ),
     ActionSpec("reset_camera", "&Reset 3D camera", "Ctrl+0", "Back to the default viewing angle"),
     ActionSpec("about", "&About", None, "About the explorer"),
 )

@@ -143,6 +143,9 @@ class MainWindow(QtWidgets.QMainWindow):
             elif spec.name == "wireframe":
                 action.setCheckable(True)
                 action.toggled.connect(self.session.set_quadratic_wireframe)
+            elif spec.name == "equal_scale":
+                action.setCheckable(True)
+                action.toggled.connect(self.surface_view.set_equal_scale)
             else:
                 action.triggered.connect(handlers[spec.name])
             actions[spec.name] = action
@@ -160,7 +163,7 @@ class MainWindow(QtWidgets.QMainWindow):
         ):
             file_menu.addSeparator() if name is None else file_menu.addAction(actions[name])
         view_menu = menu.addMenu("&View")
-        for name in (*OVERLAYS, None, "wireframe", "reset_camera", "graph"):
+        for name in (*OVERLAYS, None, "wireframe", "equal_scale", "reset_camera", "graph"):
             view_menu.addSeparator() if name is None else view_menu.addAction(actions[name])
         view_menu.addSeparator()
         for dock in self.docks.values():

@@ -6,6 +6,9 @@
 - a map frame on a point move, paint included (the map view alone, default
   overlays at 151², the size it has in the default window): the heat map and
   contours are not recomputed, only the point's overlays;
+- issue 6's targets in the default window, paint included (until the 3D view's
+  next swapped frame, then the rest of the window): a point drag with the
+  default overlays at 151², a slider step of a 4-variable slice, a preset switch;
 - start to first painted frame, and memory then, against a bare script that
   shows an empty `GLViewWidget`; both children time themselves the same way,
   from their first line to their first swapped frame.
@@ -93,6 +96,82 @@ def map_frame(size: tuple[int, int]) -> list[float]:
     return times
 
 
+def window_frames(window, act, count: int) -> list[float]:
+    """Seconds from an action (`act(k)`) to the 3D view's next swapped frame,
+    the whole window repainted with it (the views, panels and status bar)."""
+    from PyQt6 import QtWidgets
+
+    swapped = []
+    window.surface_view.frameSwapped.connect(lambda: swapped.append(True))
+    times = []
+    for k in range(count):
+        swapped.clear()
+        t = time.perf_counter()
+        act(k)
+        deadline = t + 2.0
+        while not swapped and time.perf_counter() < deadline:
+            QtWidgets.QApplication.processEvents()
+        QtWidgets.QApplication.processEvents()  # the rest of the window's paint
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def interaction_frames(report: Report) -> None:
+    """Issue 6's targets, paint included, in the default window (1400×860):
+    dragging the point with the default overlays at 151×151, a slider step of a
+    4-variable slice and a preset switch."""
+    from PyQt6 import QtWidgets
+
+    from explorer.session import presets
+    from explorer.ui.main_window import MainWindow
+
+    window = MainWindow(settings=None)
+    window.resize(1400, 860)
+    window.show()
+    for _ in range(10):
+        QtWidgets.QApplication.processEvents()
+        time.sleep(0.02)
+    s = window.session
+    s.load_preset(presets.DEFAULT)
+    s.set_resolution(151)
+    path = np.linspace(-1.5, 1.5, 90)  # a drag: small steps along a line
+    drag = window_frames(window, lambda k: s.set_point([path[k], 0.4 * path[k]]), len(path))
+    report.add(
+        "drag frame, default overlays 151², window painted (median ms)",
+        statistics.median(drag) * 1e3,
+        at_most=33,
+        unit=" ms",
+        detail=f"(p90 {np.percentile(drag, 90) * 1e3:.0f} ms)",
+    )
+    s.load_preset(presets.find("Chain of Fig. 18.4.1 (18.4.4–5)"))
+    base = s.point.copy()
+
+    def step(k: int) -> None:
+        p = base.copy()
+        p[2] += 0.02 * (k % 10)
+        s.set_point(p)
+
+    slider = window_frames(window, step, 30)
+    report.add(
+        "slider step of a 4-variable slice, window painted (median ms)",
+        statistics.median(slider) * 1e3,
+        at_most=50,
+        unit=" ms",
+        detail=f"(p90 {np.percentile(slider, 90) * 1e3:.0f} ms)",
+    )
+    names = ["Himmelblau", "Rastrigin", "Log-sum-exp (18.4.1)", "Rosenbrock"]
+    switch = window_frames(window, lambda k: s.load_preset(presets.find(names[k % len(names)])), 12)
+    report.add(
+        "preset switch, window painted (median ms)",
+        statistics.median(switch) * 1e3,
+        at_most=150,
+        unit=" ms",
+        detail=f"(p90 {np.percentile(switch, 90) * 1e3:.0f} ms)",
+    )
+    window.close()
+    QtWidgets.QApplication.processEvents()
+
+
 def main() -> int:
     from PyQt6 import QtWidgets
 
@@ -162,6 +241,8 @@ def main() -> int:
         unit=" ms",
         detail=f"(p90 {np.percentile(frame, 90) * 1e3:.1f} ms, {map_size[0]}×{map_size[1]} px)",
     )
+
+    interaction_frames(report)
 
     bare, ours = [], []
     for _ in range(3):  # interleaved
