@@ -23,7 +23,8 @@ class ActionSpec:
 SK = QtGui.QKeySequence.StandardKey
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("open", "&Open session…", SK.Open, "Open a saved session"),
-    ActionSpec("save", "&Save session…", SK.Save, "Save the function, domain, point and overlays"),
+    ActionSpec("save", "&Save session", SK.Save, "Save the function, domain, point and overlays"),
+    ActionSpec("save_as", "Save session &as…", SK.SaveAs, "Save the session to a new file"),
     ActionSpec(
         "export_surface", "Export 3D view as PNG…", "Ctrl+Shift+E", "Save the 3D view as a picture"
     ),

@@ -73,7 +73,8 @@ def make_app(argv: list[str]):
 
 
 def run_gui(argv: list[str]) -> int:
-    """``python -m explorer [EXPRESSION]``: the window, optionally with a function."""
+    """``python -m explorer [EXPRESSION | FILE.json]``: the window, optionally with a
+    function or a session."""
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
@@ -85,10 +86,21 @@ def run_gui(argv: list[str]) -> int:
 
     errors.install()
     window = MainWindow(QtCore.QSettings())
-    if argv:
+    open_arguments(window, argv)
+    window.show()
+    return app.exec()
+
+
+def open_arguments(window, argv: list[str]) -> None:
+    """``python -m explorer FILE.json`` opens a session file (one that exists);
+    other arguments are an expression."""
+    from .qt_session_files import session_argument
+
+    path = session_argument(argv)
+    if path is not None:
+        window.open_session(path)
+    elif argv:
         problem = window.session.set_text(" ".join(argv))
         if problem is not None:
             window.function_panel.editor.setText(" ".join(argv))
             window.function_panel.show_error(" ".join(argv), problem)
-    window.show()
-    return app.exec()

@@ -3,8 +3,6 @@ actions of `actions.ACTIONS` become menus and a toolbar."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PyQt6 import QtCore, QtGui, QtWidgets
 
 from explorer import __version__, files
@@ -20,6 +18,7 @@ from .qt_function_panel import FunctionPanel
 from .qt_graph_panel import GraphPanel
 from .qt_inspector import InspectorPanel
 from .qt_map_view import MapView
+from .qt_session_files import SessionFiles
 
 SETTINGS_KEYS = ("geometry", "state", "session")
 
@@ -29,7 +28,7 @@ class MainWindow(QtWidgets.QMainWindow):
         super().__init__(parent)
         self.settings = settings
         self.session = Session(self)
-        self.setWindowTitle("Multivariable Calculus Explorer")
+        self.session_files = SessionFiles(self, settings)  # title, open/save, recent, examples
         self.resize(1400, 860)
 
         self.surface_view = SurfaceView(self.session)
@@ -104,6 +103,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._on_function_changed()
         self._on_overlays_changed()
         self.restore()
+        self.session_files.mark_unmodified()
 
     @property
     def curve_view(self) -> CurveView:
@@ -117,6 +117,7 @@ class MainWindow(QtWidgets.QMainWindow):
         handlers = {
             "open": self.open_session,
             "save": self.save_session,
+            "save_as": self.save_session_as,
             "export_surface": lambda: self.export_png("surface"),
             "export_map": lambda: self.export_png("map"),
             "export_code": self.export_code,
@@ -147,13 +148,17 @@ class MainWindow(QtWidgets.QMainWindow):
                 action.setCheckable(True)
                 action.toggled.connect(self.surface_view.set_equal_scale)
             else:
-                action.triggered.connect(handlers[spec.name])
+                # triggered(checked) would arrive as the handlers' optional path: dropped
+                action.triggered.connect(lambda _checked=False, h=handlers[spec.name]: h())
             actions[spec.name] = action
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        file_menu.addAction(actions["open"])
+        file_menu.addMenu(self.session_files.recent_menu)
+        file_menu.addMenu(self.session_files.examples_menu)
         for name in (
-            "open",
             "save",
+            "save_as",
             None,
             "export_surface",
             "export_map",
@@ -248,7 +253,7 @@ class MainWindow(QtWidgets.QMainWindow):
         widget = self.curve_view if self.session.dimension == 1 else self.map_view
         return widget.grab().toImage()
 
-    def _save(self, path: str | None, title: str, suggested: str, kinds: str, write) -> bool:
+    def save_file(self, path: str | None, title: str, suggested: str, kinds: str, write) -> bool:
         """Ask for a file unless given one, `write(path)` it, and report the outcome."""
         if path is None:
             path, _ = QtWidgets.QFileDialog.getSaveFileName(self, title, suggested, kinds)
@@ -263,7 +268,7 @@ class MainWindow(QtWidgets.QMainWindow):
         return True
 
     def export_png(self, which: str, path: str | None = None) -> bool:
-        return self._save(
+        return self.save_file(
             path,
             "Export as PNG",
             f"{which}.png",
@@ -272,7 +277,7 @@ class MainWindow(QtWidgets.QMainWindow):
         )
 
     def export_code(self, path: str | None = None) -> bool:
-        return self._save(
+        return self.save_file(
             path,
             "Export function as Python",
             "function.py",
@@ -281,28 +286,13 @@ class MainWindow(QtWidgets.QMainWindow):
         )
 
     def save_session(self, path: str | None = None) -> bool:
-        return self._save(
-            path,
-            "Save session",
-            "session.json",
-            "Sessions (*.json)",
-            lambda p: files.write_atomic(p, persistence.dumps(self.session)),
-        )
+        return self.session_files.save(path)
+
+    def save_session_as(self, path: str | None = None) -> bool:
+        return self.session_files.save_as(path)
 
     def open_session(self, path: str | None = None) -> bool:
-        if path is None:
-            path, _ = QtWidgets.QFileDialog.getOpenFileName(
-                self, "Open session", "", "Sessions (*.json);;All files (*)"
-            )
-            if not path:
-                return False
-        try:
-            persistence.load(self.session, path)
-        except persistence.SessionFileError as exc:
-            self.warn(f"Could not open {Path(path).name}: {exc}.\n\nNothing was changed.")
-            return False
-        self.statusBar().showMessage(f"Opened {path}", 4000)
-        return True
+        return self.session_files.open(path)
 
     def warn(self, text: str) -> None:
         box = QtWidgets.QMessageBox(
