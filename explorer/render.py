@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from explorer import files
 from explorer.cli import UsageError, box, vector
 from explorer.session.overlays import OVERLAYS
 
@@ -74,8 +75,10 @@ def cmd_render(args: argparse.Namespace, out) -> int:
 
 
 def _write(image, path: str, size: tuple[int, int], out) -> int:
-    if not image.save(path, "PNG"):
-        raise UsageError(f"cannot write {path}")
+    try:
+        files.write_png(path, image)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     print(f"wrote {path} ({image.width()}x{image.height()})", file=out)
     if (image.width(), image.height()) != size:
         print(
