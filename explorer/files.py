@@ -14,7 +14,7 @@ from pathlib import Path
 def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
     """Replace the file at `path` with `data` (str is written as UTF-8); OSError on failure,
     in which case the old file is untouched."""
-    target = Path(path)
+    target = Path(os.path.realpath(path))  # through a symlink: replace what it points to
     content = data.encode("utf-8") if isinstance(data, str) else data
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:

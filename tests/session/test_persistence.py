@@ -117,6 +117,12 @@ def test_missing_optional_fields_take_their_defaults(session):
     assert len(session.epsilon) == 2
 
 
+def test_a_preset_whose_text_has_changed_opens_as_a_custom_function(session):
+    data = {**valid(), "preset": "Himmelblau"}  # with the default function's text
+    persistence.apply_state(session, persistence.validate(data))
+    assert session.preset is None and session.text == presets.DEFAULT.text
+
+
 def test_a_nan_is_never_written():
     s = Session()
     s.epsilon = np.array([np.nan, 0.0])  # bypassing set_epsilon, which refuses it

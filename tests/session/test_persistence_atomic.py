@@ -86,3 +86,12 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
         files.write_atomic(path, 12345)  # type: ignore[arg-type]
     assert path.read_text() == "old"
     assert os.listdir(tmp_path) == ["session.json"]
+
+
+def test_saving_through_a_symlink_replaces_the_file_it_points_to(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    files.write_atomic(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
