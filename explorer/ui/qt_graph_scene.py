@@ -38,16 +38,19 @@ def _font(size: float, bold: bool = False, italic: bool = False) -> QtGui.QFont:
 TITLE_FONT = _font(9, bold=True)
 TAG_FONT = _font(7.5)
 LINE_FONT = _font(8)
-NOT_YET_FONT = _font(7.5, italic=True)
+COMPACT_BELOW = 0.8  # scale under which nodes draw two larger lines
+COMPACT_TITLE_FONT = _font(10, bold=True)
+COMPACT_FONT = _font(10)
+_RIGHT_NOT_LEFT = QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignRight
 
 
 class NodeItem(QtWidgets.QGraphicsItem):
     """One node: title (name or symbol), a small tag, its value and a lower line
     (the adjoint ∂f/∂node, or a tangent ∂node/∂xᵢ in forward mode)."""
 
-    def __init__(self, index: int, title: str, tag: str, kind: str, size) -> None:
+    def __init__(self, index: int, name: str, title: str, tag: str, kind: str, size) -> None:
         super().__init__()
-        self.index = index
+        self.index, self.name = index, name
         self.title, self.tag, self.kind = title, tag, kind
         self.value_text = NOT_YET
         self.lower_text = NOT_YET
@@ -77,27 +80,36 @@ class NodeItem(QtWidgets.QGraphicsItem):
         painter.setPen(QtGui.QPen(color, 2.6 if self.highlight else 1.0))
         painter.setBrush(FILL[self.kind])
         painter.drawRoundedRect(r, 6, 6)
-        pad = 4.0
-        inner = r.adjusted(pad, 1, -pad, -1)
-        row = inner.height() / 3
-        top = QtCore.QRectF(inner.left(), inner.top(), inner.width(), row)
-        painter.setPen(INK)
-        painter.setFont(TITLE_FONT)
-        align = QtCore.Qt.AlignmentFlag.AlignVCenter
-        painter.drawText(top, align | QtCore.Qt.AlignmentFlag.AlignLeft, self.title)
-        painter.setPen(FAINT)
-        painter.setFont(TAG_FONT)
-        painter.drawText(top, align | QtCore.Qt.AlignmentFlag.AlignRight, self.tag)
-        for k, text in enumerate((self.value_text, self.lower_text), start=1):
+        inner = r.adjusted(4, 1, -4, -1)
+        align = QtCore.Qt.AlignmentFlag.AlignVCenter | QtCore.Qt.AlignmentFlag.AlignLeft
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < COMPACT_BELOW:
+            # zoomed out (a big graph fitted in the dock): two lines in larger type
+            # instead of three small ones, so the numbers stay legible
+            value = self.value_text if self.value_text == NOT_YET else self.value_text[2:]
+            lower = self.lower_text.replace(f"∂{self.name}", "∂·", 1)  # the node itself
+            lines = (f"{self.title}  {value}", lower)
+            fonts = (COMPACT_TITLE_FONT, COMPACT_FONT)
+        else:
+            top = QtCore.QRectF(inner.left(), inner.top(), inner.width(), inner.height() / 3)
+            painter.setPen(FAINT)
+            painter.setFont(TAG_FONT)
+            painter.drawText(top, align ^ _RIGHT_NOT_LEFT, self.tag)
+            lines = (self.title, self.value_text, self.lower_text)
+            fonts = (TITLE_FONT, LINE_FONT, LINE_FONT)
+        row = inner.height() / len(lines)
+        for k, (text, font) in enumerate(zip(lines, fonts, strict=True)):
             line = QtCore.QRectF(inner.left(), inner.top() + k * row, inner.width(), row)
             later = text == NOT_YET
-            font = NOT_YET_FONT if later else LINE_FONT
+            if later:
+                font = QtGui.QFont(font)
+                font.setItalic(True)
+                font.setBold(False)
             painter.setFont(font)
             painter.setPen(FAINT if later else INK)
             shown = QtGui.QFontMetricsF(font).elidedText(
                 text, QtCore.Qt.TextElideMode.ElideRight, line.width()
             )
-            painter.drawText(line, align | QtCore.Qt.AlignmentFlag.AlignLeft, shown)
+            painter.drawText(line, align, shown)
 
 
 class EdgeItem(QtWidgets.QGraphicsPathItem):
@@ -192,7 +204,7 @@ class GraphScene(QtWidgets.QGraphicsScene):
                 title, tag = model.names[i], model.symbols[i]
             else:
                 title, tag = model.symbols[i], model.names[i]
-            item = NodeItem(i, title, tag, kind, NODE_SIZE)
+            item = NodeItem(i, model.names[i], title, tag, kind, NODE_SIZE)
             item.setPos(*layout.centers[i])
             self.addItem(item)
             self.nodes[i] = item
