@@ -341,12 +341,13 @@ class GraphModel:
     def path_edges(self, start: int) -> set[int]:
         """Indices of the drawn edges lying on some path from `start` to the output."""
         t = self.trace
+        uses = t.consumers()
         reaches = [False] * len(t.nodes)  # reaches the output
         reaches[t.output] = True
         for i in reversed(range(len(t.nodes))):
             if reaches[i]:
                 continue
-            reaches[i] = any(reaches[c] for c, _ in t.consumers()[i])
+            reaches[i] = any(reaches[c] for c, _ in uses[i])
         from_start = [False] * len(t.nodes)
         from_start[start] = True
         for i, node in enumerate(t.nodes):

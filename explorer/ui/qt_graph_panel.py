@@ -389,18 +389,25 @@ class GraphPanel(QtWidgets.QWidget):
     def _show_paths(self) -> None:
         m = self.model
         assert m is not None
-        self.paths.clear()
         if self.path_source is None:
+            self.paths.clear()
             self.paths_sum.setText("Pick a node (click it, or choose it above) to list its paths.")
             return
         out, name = m.names[m.output], m.names[self.path_source]
         try:
             listed, count, total = m.paths(self.path_source)
         except ValueError as exc:
+            self.paths.clear()
             self.paths_sum.setText(f"Too many paths from {name} to list ({exc}).")
             return
         adjoint = m.trace.nodes[self.path_source].adjoint
-        self.paths.addItems([p.text() for p in listed])
+        texts = [p.text() for p in listed]
+        if self.paths.count() == len(texts):  # a point move: new numbers, same rows
+            for k, text in enumerate(texts):
+                self.paths.item(k).setText(text)
+        else:
+            self.paths.clear()
+            self.paths.addItems(texts)
         more = f" (the first {len(listed)} listed)" if count > len(listed) else ""
         self.paths_sum.setText(
             f"{count} path{'s' if count != 1 else ''} from {name} to {out}{more}.\n"

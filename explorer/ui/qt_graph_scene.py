@@ -184,6 +184,8 @@ class GraphScene(QtWidgets.QGraphicsScene):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setBackgroundBrush(QtGui.QColor(250, 250, 252))
+        # items never move; labels change size on every point move: no BSP index to update
+        self.setItemIndexMethod(QtWidgets.QGraphicsScene.ItemIndexMethod.NoIndex)
         self.nodes: dict[int, NodeItem] = {}
         self.edges: list[EdgeItem] = []
 
