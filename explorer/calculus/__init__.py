@@ -2,7 +2,12 @@
 
 from .batch import BatchRun
 from .critical import KINDS, CriticalPoint, CriticalPoints, classify, critical_points
-from .directions import angle_to_gradient, directional_derivative, steepest_descent
+from .directions import (
+    angle_to_gradient,
+    directional_derivative,
+    slopes_by_angle,
+    steepest_descent,
+)
 from .methods import METHODS, RUN_PARAMS, SCHEDULES, STOP_REASONS, Method, Param
 from .optimize import Run, optimizer
 from .points import NOT_DIFFERENTIABLE, point_kind
@@ -34,5 +39,6 @@ __all__ = [
     "point_kind",
     "quadratic_model",
     "restrict",
+    "slopes_by_angle",
     "steepest_descent",
 ]

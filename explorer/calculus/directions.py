@@ -38,3 +38,12 @@ def steepest_descent(f: Function, point: Sequence[float]) -> np.ndarray:
     g = f.gradient(*point)
     norm = float(np.linalg.norm(g))
     return -g / norm if norm > 0 else np.zeros_like(g)
+
+
+def slopes_by_angle(gradient: Sequence[float], angles: np.ndarray) -> np.ndarray:
+    """``D_v f = ∇f · (cos θ, sin θ)`` in a plane, for each angle θ (radians from
+    the plane's first axis): ``|∇f| cos`` of the angle between v and ∇f, least
+    (``−|∇f|``) where v points along ``−∇f``."""
+    g = np.asarray(gradient, dtype=np.float64)
+    theta = np.asarray(angles, dtype=np.float64)
+    return g[0] * np.cos(theta) + g[1] * np.sin(theta)

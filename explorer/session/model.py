@@ -23,6 +23,7 @@ from explorer.calculus import (
     point_kind,
     quadratic_model,
     restrict,
+    slopes_by_angle,
 )
 from explorer.engine import Function, ParseError, parse
 
@@ -79,6 +80,18 @@ def _eigen(hess: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lam, vec
 
 
+@dataclass(frozen=True)
+class Slopes:
+    """D_v f = ∇f·v for unit v at each angle in the plotted plane (18.4.2)."""
+
+    angles: np.ndarray
+    values: np.ndarray
+    angle: float  # the dial's direction
+    value: float  # D_v f there
+    steepest: float  # the angle of −∇f, where D_v f is least (NaN where ∇f = 0)
+    gradient_norm: float  # |∇f| in the plane: the largest slope
+
+
 class Session(QObject):
     """Each change emits one signal, the widest that applies, so that a view
     redraws once per action: `function_changed` means everything may have changed
@@ -91,6 +104,7 @@ class Session(QObject):
     point_changed = pyqtSignal()
     overlays_changed = pyqtSignal()
     epsilon_changed = pyqtSignal()
+    direction_changed = pyqtSignal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +113,7 @@ class Session(QObject):
         self.resolution = 151
         self.contour_count = 15
         self.zrange_fixed: tuple[float, float] | None = None
+        self.direction = 0.0  # the dial's direction: radians from the first plotted axis
         self._cache: dict[str, Any] = {}
         self.preset: str | None = None
         self._apply(DEFAULT.text, parse(DEFAULT.text), DEFAULT.domain, DEFAULT.point)
@@ -235,6 +250,15 @@ class Session(QObject):
             raise ValueError(f"ε needs {self.point.size} finite coordinates")
         self.epsilon = e
         self.epsilon_changed.emit()
+
+    def set_direction(self, angle: float) -> None:
+        """The direction v of the steepest-descent dial, as an angle in the plotted plane."""
+        if not np.isfinite(angle):
+            raise ValueError("the direction needs a finite angle")
+        angle = float(angle) % (2 * np.pi)
+        if angle != self.direction:
+            self.direction = angle
+            self.direction_changed.emit()
 
     def _invalidate(self) -> None:
         self._cache.clear()
@@ -502,6 +526,27 @@ class Session(QObject):
         span = min(hi - lo for lo, hi in self.box)
         v = u / np.linalg.norm(u) * 0.2 * span
         return {"gradient": v, "descent": -v}
+
+    def slopes(self, n: int = 361) -> Slopes:
+        """18.4.2's dial: the slope D_v f in every direction of the plotted plane."""
+        info = self.info()
+        g = info.gradient[list(self.axes)] if info.differentiable else np.full(2, np.nan)
+        angles = np.linspace(0.0, 2 * np.pi, n)
+        norm = float(np.hypot(*g))
+        steepest = float(np.arctan2(-g[1], -g[0]) % (2 * np.pi)) if norm > 0 else float("nan")
+        return Slopes(
+            angles,
+            slopes_by_angle(g, angles),
+            self.direction,
+            float(slopes_by_angle(g, np.array(self.direction))),
+            steepest,
+            norm,
+        )
+
+    def direction_vector(self) -> np.ndarray:
+        """The dial's direction in the plotted plane, as long as the arrows."""
+        span = min(hi - lo for lo, hi in self.box)
+        return 0.2 * span * np.array([np.cos(self.direction), np.sin(self.direction)])
 
     def curve_models(self, n: int = 101) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One variable: xs over a window around the point, tangent line, parabola

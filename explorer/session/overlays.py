@@ -103,6 +103,14 @@ OVERLAYS: dict[str, Overlay] = {
             "Ctrl+Shift+D",
             SURFACE,
         ),
+        _entry(
+            "direction",
+            "Dial directi&on v",
+            "The steepest-descent dial's direction v at the point (View → Directions)",
+            False,
+            None,
+            MAP,
+        ),
     )
 }
 

@@ -14,6 +14,7 @@ from .actions import ACTIONS
 from .gl_surface_view import SurfaceView
 from .qt_critical_table import CriticalTable
 from .qt_curve_view import CurveView
+from .qt_direction_panel import DirectionPanel
 from .qt_function_panel import FunctionPanel
 from .qt_graph_panel import GraphPanel
 from .qt_inspector import InspectorPanel
@@ -73,14 +74,11 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.resizeDocks(list(self.docks.values()), [290, 330], QtCore.Qt.Orientation.Horizontal)
         self.critical_table = CriticalTable(self.session)
-        dock = QtWidgets.QDockWidget("Critical points", self)
-        dock.setObjectName("dock_critical")
-        dock.setWidget(self.critical_table)
-        dock.visibilityChanged.connect(self.critical_table.set_shown)
-        self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.tabifyDockWidget(self.docks["inspector"], dock)
+        self.direction_panel = DirectionPanel(self.session)
+        self._add_tab("critical", "Critical points", self.critical_table)
+        self._add_tab("directions", "Directions", self.direction_panel)
+        self.docks["critical"].visibilityChanged.connect(self.critical_table.set_shown)
         self.docks["inspector"].raise_()
-        self.docks["critical"] = dock
         self.graph_panel = GraphPanel(self.session)
         graph_dock = QtWidgets.QDockWidget("Backpropagation graph", self)
         graph_dock.setObjectName("dock_graph")
@@ -104,6 +102,15 @@ class MainWindow(QtWidgets.QMainWindow):
         self._on_overlays_changed()
         self.restore()
         self.session_files.mark_unmodified()
+
+    def _add_tab(self, name: str, title: str, widget: QtWidgets.QWidget) -> None:
+        """A dock tabbed with the inspector."""
+        dock = QtWidgets.QDockWidget(title, self)
+        dock.setObjectName(f"dock_{name}")
+        dock.setWidget(widget)
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.tabifyDockWidget(self.docks["inspector"], dock)
+        self.docks[name] = dock
 
     @property
     def curve_view(self) -> CurveView:
@@ -176,8 +183,9 @@ class MainWindow(QtWidgets.QMainWindow):
         menu.addMenu("&Help").addAction(actions["about"])
         toolbar = self.addToolBar("Overlays")
         toolbar.setObjectName("toolbar_overlays")
-        for name in OVERLAYS:
-            toolbar.addAction(actions[name])
+        for name, overlay in OVERLAYS.items():
+            if overlay.shortcut:  # the toolbar holds the overlays with a shortcut
+                toolbar.addAction(actions[name])
         toolbar.addAction(actions["wireframe"])
         return actions
 
