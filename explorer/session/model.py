@@ -543,11 +543,6 @@ class Session(QObject):
             norm,
         )
 
-    def direction_vector(self) -> np.ndarray:
-        """The dial's direction in the plotted plane, as long as the arrows."""
-        span = min(hi - lo for lo, hi in self.box)
-        return 0.2 * span * np.array([np.cos(self.direction), np.sin(self.direction)])
-
     def curve_models(self, n: int = 101) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One variable: xs over a window around the point, tangent line, parabola
         (all empty where f is not differentiable)."""

@@ -362,6 +362,28 @@ class ArrowAdapter(OverlayAdapter):
         self.item.setData(seg[:, 0], seg[:, 1], connect="finite")
 
 
+class DirectionAdapter(OverlayAdapter):
+    """The steepest-descent dial's direction v at the point (Directions dock)."""
+
+    signals = ("point_changed", "overlays_changed", "direction_changed")
+    view_signals = ("grid_changed",)
+
+    def __init__(self, view: MapView, name: str) -> None:
+        pen = pg.mkPen(style.DIRECTION, width=3, style=QtCore.Qt.PenStyle.DashLine)
+        self.item = pg.PlotCurveItem(pen=pen, connect="finite")
+        super().__init__(view, name, (self.item,), 5)
+
+    def redraw(self) -> None:
+        s = self.session
+        if not self.on():
+            self.item.setData([], [])
+            return
+        a, b = s.axes
+        v = np.array([np.cos(s.direction), np.sin(s.direction)]) * ARROW * self.view.span()
+        seg = geometry.arrow_2d((s.point[a], s.point[b]), v)
+        self.item.setData(seg[:, 0], seg[:, 1], connect="finite")
+
+
 class CriticalAdapter(OverlayAdapter):
     """Critical points, coloured and shaped by kind."""
 
@@ -402,4 +424,5 @@ _ADAPTERS: dict[str, type[OverlayAdapter]] = {
     "field": FieldAdapter,
     "critical": CriticalAdapter,
     "eigen": EigenAdapter,
+    "direction": DirectionAdapter,
 }

@@ -10,6 +10,7 @@ TANGENT = (255, 165, 0)
 QUADRATIC = (150, 70, 220)
 GRADIENT = (215, 25, 55)
 DESCENT = (25, 95, 225)
+DIRECTION = (230, 60, 190)  # the dial's direction v
 POINT = (20, 20, 20)
 EIGEN_POS = (0, 150, 110)
 EIGEN_NEG = (200, 90, 0)

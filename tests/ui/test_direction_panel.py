@@ -3,7 +3,10 @@
 
 import numpy as np
 
-from .conftest import settle
+from explorer.ui import style
+
+from .conftest import settle, widget_pixels
+from .test_map import mask, to_data
 
 
 def _panel(window, qtbot):
@@ -48,3 +51,20 @@ def test_no_slope_where_f_is_not_differentiable(window, qtbot):
     settle(qtbot)
     assert "not differentiable" in panel.readout.text()
     assert not panel.steepest.isEnabled()
+
+
+def test_v_is_drawn_on_the_map_where_the_dial_points(window, qtbot):
+    panel = _panel(window, qtbot)
+    view = window.map_view
+    window.session.set_direction(np.pi / 2)  # straight up the y axis
+    panel.on_map.setChecked(True)  # the panel's switch is the registry's overlay
+    assert window.session.overlays["direction"]
+    settle(qtbot)
+    img = widget_pixels(view)
+    rows, cols = np.nonzero(mask(img, style.DIRECTION, 30))
+    assert len(rows) > 20
+    pts = to_data(view, cols, rows) - np.array([1.0, 0.0])
+    assert np.median(pts[:, 1]) > 0.1 and np.median(np.abs(pts[:, 0])) < 0.05
+    panel.on_map.setChecked(False)
+    settle(qtbot)
+    assert not mask(widget_pixels(view), style.DIRECTION, 30).any()
