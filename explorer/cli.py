@@ -28,7 +28,7 @@ from explorer.calculus import (
     point_kind,
     quadratic_model,
 )
-from explorer.engine import Function, ParseError, parse
+from explorer.engine import Function, ParseError, constant, parse
 from explorer.session.overlays import OVERLAYS
 
 COMMANDS = ("inspect", "critical", "descend", "render")
@@ -46,12 +46,9 @@ class _Parser(argparse.ArgumentParser):
 def number(text: str) -> float:
     """A coordinate: a number or a constant expression such as ``log(2)`` or ``-pi/2``."""
     try:
-        f = parse(text)
+        value = constant(text)
     except ParseError as exc:
         raise UsageError(f"{text!r} is not a number: {exc}") from None
-    if f.dimension:
-        raise UsageError(f"{text!r} is not a number (it uses {', '.join(f.variables)})")
-    value = float(f())
     if not np.isfinite(value):
         raise UsageError(f"{text!r} is not a finite number")
     return value

@@ -86,3 +86,20 @@ def test_too_large_to_differentiate_is_one_line_and_exit_2(monkeypatch, capsys):
     assert cli.main(["inspect", "x*exp(-x^2-y^2)", "--at=1,0"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: the function is too large") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["inspect", "critical", "descend"])
+def test_a_function_of_no_variable_is_refused(command):
+    option = {"inspect": "--at=", "critical": "--box=", "descend": "--from="}[command]
+    r = run(command, "a = 1; a", option)
+    assert r.returncode == 2
+    assert r.stderr.startswith("error: the function has no variable")
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_coordinates_are_constant_expressions():
+    r = run("inspect", "x*y", "--at=pi(1/2),e-e")
+    assert r.returncode == 0, r.stderr
+    assert "value        0" in r.stdout
+    r = run("inspect", "x*y", "--at=1,y")
+    assert r.returncode == 2 and "cannot use the variable 'y'" in r.stderr

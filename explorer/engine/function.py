@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import cached_property
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -37,6 +38,45 @@ def parse(text: str, variables: Sequence[str] | None = None) -> Function:
     return Function(parse_text(text, variables), text)
 
 
+T = TypeVar("T")
+
+
+class _built_once(Generic[T]):
+    """A cached property built under its Function's lock.
+
+    Derivative graphs grow the shared graph and programs are compiled from it,
+    so two threads must not build at once; once built, the value sits in the
+    instance's ``__dict__`` and is read without the lock.
+    """
+
+    def __init__(self, build: Callable[[Any], T]) -> None:
+        self.build = build
+        self.name = build.__name__
+        self.__doc__ = build.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> T:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        with obj._lock:
+            if self.name not in obj.__dict__:
+                obj.__dict__[self.name] = self.build(obj)
+        return obj.__dict__[self.name]
+
+
+def constant(text: str) -> float:
+    """The value of a variable-free expression such as ``-pi/2`` or ``log(2)``.
+
+    Raises
+    ------
+    ParseError
+        For anything else, a function of a variable included.
+    """
+    return float(Function(parse_text(text, constant=True), text)())
+
+
 class Function:
     """``f(*xs)``, ``f.gradient(*xs)`` and ``f.hessian(*xs)``, broadcasting like numpy."""
 
@@ -49,6 +89,7 @@ class Function:
         self.var_nodes = parsed.var_nodes
         self.output_name = parsed.output_name or "f"
         self.names = dict(parsed.names)
+        self._lock = threading.RLock()  # re-entrant: one lazy part builds on another
 
     def __repr__(self) -> str:
         return f"<Function {self.output_name}({', '.join(self.variables)}) = {self.text!r}>"
@@ -67,12 +108,12 @@ class Function:
         return self._compile(outputs, "np", slots=[f"_out[{k}, ...]" for k in range(len(outputs))])
 
     # derivative graphs, built on first use ---------------------------------
-    @cached_property
+    @_built_once
     def _reverse(self) -> tuple[list[int], dict[int, int]]:
         with _bounded("differentiate"):
             return self.graph.reverse(self.output, list(self.var_nodes))
 
-    @cached_property
+    @_built_once
     def _hessian_nodes(self) -> list[int]:
         grad = self._reverse[0]
         n = self.dimension
@@ -83,34 +124,34 @@ class Function:
                 upper.extend(row[i:])
         return upper
 
-    @cached_property
+    @_built_once
     def _value_scalar(self) -> Callable:
         return compile_scalar(self.graph, self.output, None, self.var_nodes)
 
-    @cached_property
+    @_built_once
     def _value_array(self) -> Callable:
         return self._compile([self.output], "np", single=True)
 
-    @cached_property
+    @_built_once
     def _vg_scalar(self) -> Callable:
         return compile_scalar(self.graph, self.output, self._reverse[0], self.var_nodes)
 
-    @cached_property
+    @_built_once
     def _vg_array(self) -> Callable:
         return self._compile_into([self.output, *self._reverse[0]])
 
-    @cached_property
+    @_built_once
     def _gradient_array(self) -> Callable:
         return self._compile_into(self._reverse[0])
 
-    @cached_property
+    @_built_once
     def _hessian_programs(self) -> tuple[Callable, Callable]:
         nodes = self._hessian_nodes
         n = self.dimension
         slots = [f"_out[{i}, {j}, ...]" for i in range(n) for j in range(i, n)]
         return self._compile(nodes, "py"), self._compile(nodes, "np", slots=slots)
 
-    @cached_property
+    @_built_once
     def _trace_plan(self):
         return plan_trace(self)
 

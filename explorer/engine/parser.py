@@ -318,6 +318,8 @@ class _Parser:
 
     def name(self, tok: Token) -> int:
         text = tok.text
+        if text in CONSTANTS:  # 'pi(x + 1)' is pi*(x + 1): term() multiplies
+            return self.graph.const(CONSTANTS[text])
         if self.peek().text == "(":
             if text not in FUNCTIONS:
                 if text in self.defs or text in self.free or text in self.pending_defs:
@@ -326,8 +328,6 @@ class _Parser:
             return self.call(tok)
         if text in FUNCTIONS:
             raise self.error(f"{text} needs parentheses: {text}(…)", tok)
-        if text in CONSTANTS:
-            return self.graph.const(CONSTANTS[text])
         if text in self.defs:
             return self.defs[text]
         if text in self.pending_defs:
@@ -376,8 +376,13 @@ def _leftover(tok: Token) -> str:
     return f"unexpected '{tok.text}'"
 
 
-def parse_text(text: str, variables: Sequence[str] | None = None) -> Parsed:
-    """Parse `text` into a graph; raise `ParseError` on anything else."""
+def parse_text(
+    text: str, variables: Sequence[str] | None = None, *, constant: bool = False
+) -> Parsed:
+    """Parse `text` into a graph; raise `ParseError` on anything else.
+
+    A function has at least one variable; with `constant`, `text` must have none.
+    """
     if not isinstance(text, str):
         raise ParseError("the expression must be text")
     if len(text) > MAX_TEXT:
@@ -389,6 +394,11 @@ def parse_text(text: str, variables: Sequence[str] | None = None) -> Parsed:
         raise ParseError(f"the expression has more than {MAX_NODES} operations", 0, text) from None
     except RecursionError:
         raise ParseError("the expression is nested too deeply", 0, text) from None
+    if constant:
+        used = list(parser.free.items()) or [(name, 0) for name in header or ()]
+        if used:
+            raise ParseError(f"a number cannot use the variable '{used[0][0]}'", used[0][1], text)
+        return Parsed(parser.graph, output, (), (), output_name, parser.names)
     order = _order(parser, header, variables, text)
     g = parser.graph
     # Renumber variables to the chosen order: var nodes carry their index.
@@ -433,4 +443,6 @@ def _order(parser: _Parser, header, variables, text: str) -> tuple[str, ...]:
         )
     if len(order) > MAX_VARIABLES:
         raise ParseError(f"at most {MAX_VARIABLES} variables")
+    if not order:  # one rule for every entry point: a function has a variable
+        raise ParseError("the function has no variable; declare one, e.g. f(x) = …", 0, text)
     return order

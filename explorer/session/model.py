@@ -136,8 +136,6 @@ class Session(QObject):
             f = parse(text)
         except ParseError as exc:
             return exc
-        if f.dimension == 0:
-            return ParseError("the function needs at least one variable", 0, text)
         old = dict(
             zip(self.function.variables, zip(self.domain, self.point, strict=True), strict=True)
         )

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from explorer.engine import FUNCTIONS, ParseError, parse
+from explorer.engine import FUNCTIONS, ParseError, constant, parse
 
 
 @pytest.mark.parametrize(
@@ -17,6 +17,9 @@ from explorer.engine import FUNCTIONS, ParseError, parse
         ("3(x+1)", (2,), 9),
         ("2sin(x)", (math.pi / 2,), 2),
         ("2pi x", (1,), 2 * math.pi),
+        ("pi(x + 1)", (1,), 2 * math.pi),  # implicit multiplication after a constant
+        ("e(x+1)", (0,), math.e),
+        ("pi x^2", (2,), 4 * math.pi),
         ("(x+1)(x-1)", (3,), 8),
         ("-x^2", (3,), -9),
         ("2^3^2", (), 512),
@@ -38,6 +41,8 @@ from explorer.engine import FUNCTIONS, ParseError, parse
     ],
 )
 def test_values(text, at, expected):
+    if not at:  # a constant: a function of a declared variable that it ignores
+        text, at = f"f(x) = {text}", (0.0,)
     assert parse(text)(*at) == pytest.approx(expected, rel=1e-14)
 
 
@@ -112,8 +117,28 @@ def test_derivatives_too_large_are_a_parse_error(monkeypatch):
         f.gradient(1.0, 0.0)
 
 
+@pytest.mark.parametrize("text", ["2*3", "a = 1; a", "pi", "sin(pi)", "f = 2; g = f*f"])
+def test_a_function_of_no_variable_is_refused(text):
+    with pytest.raises(ParseError, match="the function has no variable"):
+        parse(text)
+
+
+def test_a_declared_variable_makes_a_constant_function_with_zero_derivatives():
+    f = parse("f(x) = 2*3")
+    assert f(1.5) == 6 and f.gradient(1.5).tolist() == [0.0]
+    assert f.hessian(1.5).tolist() == [[0.0]]
+
+
+def test_constants_are_numbers_not_functions():
+    assert constant("pi(1 + 1)") == 2 * math.pi
+    assert constant("-log(2)") == -math.log(2)
+    for text in ["x", "f(x) = 1", "2*", "sqrt"]:
+        with pytest.raises(ParseError):
+            constant(text)
+
+
 def test_huge_powers_are_floating_point():
-    assert parse("9^9^9")() == math.inf
+    assert constant("9^9^9") == math.inf
     assert parse("x^9^9^9")(0.5) == 0.0
 
 

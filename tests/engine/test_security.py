@@ -1,10 +1,11 @@
 """Hostile and random text: always a ParseError (or a function); `make bench` times them."""
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explorer.engine import ParseError, parse
+from explorer.engine import ParseError, constant, parse
 from explorer.engine.parser import MAX_TEXT
 
 ATTACKS = [
@@ -78,7 +79,7 @@ def test_attacks_end_in_parse_error(text):
 
 
 def test_huge_numbers_are_floats_not_integers():
-    assert parse("9^9^9^9")() == float("inf")
+    assert constant("9^9^9^9") == float("inf")
 
 
 ALPHABET = "xyzab019.+-*/^(),=; \neEpisincoqrtlgh_[]'\"#!@$%&{}:<>|~`\\"
@@ -92,5 +93,11 @@ def test_fuzz_random_text(text):
     except ParseError as exc:
         assert exc.message
         assert 0 <= exc.position <= len(text)
-    else:
-        f(*([0.5] * f.dimension))
+    else:  # whatever parsed is safe to use every way: nothing but numbers comes out
+        point = [0.5] * f.dimension
+        f(*point)
+        f.gradient(*point)
+        f.hessian(*point)
+        f.hessian(*[np.full(3, 0.5)] * f.dimension)
+        f.trace(point)
+        f.source()

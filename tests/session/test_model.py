@@ -158,3 +158,17 @@ def test_auto_range_ignores_a_pole_but_keeps_an_ordinary_range():
     assert hi < 2
     assert geometry.auto_range(np.full(10, np.nan)) == (-1.0, 1.0)
     assert geometry.auto_range(np.full(10, 3.0)) == (2.0, 4.0)
+
+
+NO_VARIABLE = "the function has no variable"
+
+
+@pytest.mark.parametrize("text", ["2*3", "a = 1; a", "pi"])
+def test_a_function_of_no_variable_is_refused_by_text_and_by_file(session, text):
+    before = session.to_dict()
+    problem = session.set_text(text)
+    assert isinstance(problem, ParseError) and NO_VARIABLE in problem.message
+    saved = {**before, "text": text, "domain": [], "point": [], "epsilon": [], "axes": []}
+    with pytest.raises(ValueError, match=NO_VARIABLE):
+        session.from_dict(saved)
+    assert session.to_dict() == before and session.emitted == []
