@@ -32,7 +32,7 @@ lint: $(STAMP)
 # Mutation testing (slow; not part of `make test`): configured in [tool.mutmut].
 # Scope a run with a name pattern: make mutants MUTANTS='explorer.engine.parser*'
 mutants: system $(STAMP)
-	CI=true $(VENV)/bin/mutmut run --max-children 2 $(MUTANTS)
+	CI=true QT_QPA_PLATFORM=offscreen $(VENV)/bin/mutmut run --max-children 2 $(MUTANTS)
 	$(VENV)/bin/mutmut results
 
 system:

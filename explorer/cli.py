@@ -163,6 +163,8 @@ def cmd_critical(args: argparse.Namespace, out) -> int:
         print(f"{len(found.nonsmooth)} extremum(s) where f is not differentiable:", file=out)
     for c in found.nonsmooth:
         print(f"{c.kind:<11} at {_fmt(c.point)}  value {c.value:.10g}  (a corner)", file=out)
+    if found.incomplete:
+        print(f"note: not every critical point could be found: {found.incomplete}", file=out)
     return 0
 
 

@@ -103,3 +103,14 @@ def test_coordinates_are_constant_expressions():
     assert "value        0" in r.stdout
     r = run("inspect", "x*y", "--at=1,y")
     assert r.returncode == 2 and "cannot use the variable 'y'" in r.stderr
+
+
+def test_critical_says_when_it_could_not_look_everywhere():
+    bohachevsky = "x^2 + 2y^2 - 0.3cos(3pi x) - 0.4cos(4pi y) + 0.7"
+    r = run("critical", bohachevsky, "--box=-100,100,-100,100")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[1].startswith("minimum     at (0, 0)  value 0 ")
+    assert lines[-1].startswith("note: not every critical point could be found: f varies faster")
+    r = run("critical", "x^2 - y^2", "--box=-1,1,-1,1")
+    assert "not every critical point" not in r.stdout

@@ -19,6 +19,14 @@ from .slices import Restriction
 
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 MAX_SEEDS = 1024
+MAX_LISTED = 500
+# The seeds resolve f when each one's quadratic model predicts the gradient
+# half a seed spacing away; past this median relative error they do not.
+MAX_MODEL_ERROR = 0.3
+# Share of critical points estimated unseen (Chao1, from how many seeds reached
+# each one) past which the search looks again from a shifted set of seeds.
+MAX_UNSEEN = 0.05
+DESCENT_STEPS = 200
 
 
 @dataclass(frozen=True)
@@ -35,10 +43,13 @@ class CriticalPoints(list):
     """The isolated critical points found, sorted by value; `continuum` says that
     non-isolated ones (a region or a curve of them) were found and left out;
     `nonsmooth` holds the minima and maxima where f is not differentiable (a
-    corner, as |x| + |y| has at 0), reported apart: no gradient vanishes there."""
+    corner, as |x| + |y| has at 0), reported apart: no gradient vanishes there;
+    `incomplete` says why the box may hold critical points that are not listed
+    (empty when the search could look everywhere)."""
 
     continuum: bool = False
     nonsmooth: tuple[CriticalPoint, ...] = ()
+    incomplete: str = ""
 
 
 def classify(eigenvalues: np.ndarray) -> str:
@@ -88,7 +99,21 @@ def critical_points(
     if not np.all(np.isfinite(box)) or np.any(box[:, 1] <= box[:, 0]):
         raise ValueError("each interval must be finite with lo < hi")
     with np.errstate(all="ignore"):  # seeds outside f's domain are dropped, not warned about
-        found = _newton(f, box, seeds(box, seed_count), max_iter)
+        start = seeds(box, seed_count)
+        count, scale = start.shape[1], _scale(f, start)
+        cell = (box[:, 1] - box[:, 0]) / max(2.0, np.round(count ** (1.0 / len(box))) - 1)
+        coarse = _model_error(f, box, start) > MAX_MODEL_ERROR
+        if coarse:  # Newton will mostly wander: also start from where descent settles
+            start = np.hstack([start, _descend(f, box, start.copy())])
+        x = _newton(f, box, start.copy(), max_iter)
+        found, hits = _collect(f, x, box, scale, cell)
+        more = 0
+        if not coarse and _unseen(hits) > MAX_UNSEEN * max(len(found), 1):
+            shifted = np.clip(start + 0.5 * cell[:, None], box[:, :1], box[:, 1:])
+            x = np.hstack([x, _newton(f, box, shifted, max_iter)])
+            again, _ = _collect(f, x, box, scale, cell)
+            more, found = max(0, len(again) - len(found)), again
+        found = _judge(found, coarse, more, count)
         found.nonsmooth = tuple(
             CriticalPoint(p, v, np.nan, np.full(len(p), np.nan), np.full((len(p),) * 2, np.nan), k)
             for p, v, k in nonsmooth_extrema(f, box)
@@ -96,15 +121,74 @@ def critical_points(
     return found
 
 
-def _newton(
-    f: Function | Restriction, box: np.ndarray, x: np.ndarray, max_iter: int
-) -> CriticalPoints:
-    size = box[:, 1] - box[:, 0]
-    grad = f.gradient(*x)
-    norms = np.linalg.norm(grad, axis=0)
+def _scale(f: Function | Restriction, x: np.ndarray) -> float:
+    """A typical gradient norm over the seeds: what "small" is measured against."""
+    norms = np.linalg.norm(f.gradient(*x), axis=0)
     finite = norms[np.isfinite(norms)]
-    scale = max(1.0, float(np.median(finite))) if finite.size else 1.0
-    active = np.all(np.isfinite(grad), axis=0)
+    return max(1.0, float(np.median(finite))) if finite.size else 1.0
+
+
+def _model_error(f: Function | Restriction, box: np.ndarray, x: np.ndarray) -> float:
+    """Median relative error of each seed's linear model of the gradient, half a
+    seed spacing away in a random direction: near 0 when the seeds resolve f."""
+    n, count = x.shape
+    step = np.random.default_rng(1).standard_normal((n, count))
+    step *= 0.5 * (box[:, 1:] - box[:, :1]) / count ** (1.0 / n) / np.linalg.norm(step, axis=0)
+    g0, g1 = f.gradient(*x), f.gradient(*(x + step))
+    predicted = np.einsum("ij...,j...->i...", f.hessian(*x), step)
+    change = g1 - g0
+    error = np.linalg.norm(change - predicted, axis=0) / (
+        np.linalg.norm(change, axis=0) + np.linalg.norm(predicted, axis=0) + 1e-300
+    )
+    error = error[np.isfinite(error)]
+    return float(np.median(error)) if error.size else 0.0
+
+
+def _descend(f: Function | Restriction, box: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Each seed walks downhill along −∇f, its step growing after a success and
+    halving after a failure, staying in the box: where local minima are."""
+    size = box[:, 1:] - box[:, :1]
+    value, grad = f.value_and_gradient(*x)
+    step = np.full(x.shape[1], 0.05 * float(np.linalg.norm(size)))
+    for _ in range(DESCENT_STEPS):
+        direction = grad / np.linalg.norm(grad, axis=0)
+        trial = np.clip(x - step * direction, box[:, :1], box[:, 1:])
+        new_value, new_grad = f.value_and_gradient(*trial)
+        better = new_value < value  # NaN is never better
+        x = np.where(better, trial, x)
+        value = np.where(better, new_value, value)
+        grad = np.where(better, new_grad, grad)
+        step = np.where(better, 1.2 * step, 0.5 * step)
+    return x
+
+
+def _unseen(hits: np.ndarray) -> float:
+    """Chao1: how many critical points no seed reached, estimated from those
+    reached by exactly one seed against those reached by two."""
+    f1, f2 = int(np.sum(hits == 1)), int(np.sum(hits == 2))
+    return f1 * (f1 - 1) / (2 * (f2 + 1))
+
+
+def _judge(found: CriticalPoints, coarse: bool, more: int, seed_count: int) -> CriticalPoints:
+    """Say whether (and why) `found` may be incomplete; past MAX_LISTED keep the
+    lowest minima."""
+    if coarse:
+        found.incomplete = f"f varies faster than {seed_count} starting points resolve in this box"
+    elif more:
+        found.incomplete = f"a second look from shifted starting points found {more} more"
+    if len(found) > MAX_LISTED:
+        listed = CriticalPoints([c for c in found if c.kind == "minimum"][:MAX_LISTED])
+        listed.continuum = found.continuum
+        reason = found.incomplete or f"more than {MAX_LISTED} critical points"
+        listed.incomplete = f"{reason}; only the {len(listed)} lowest minima are listed"
+        found = listed
+    return found
+
+
+def _newton(f: Function | Restriction, box: np.ndarray, x: np.ndarray, max_iter: int) -> np.ndarray:
+    """Where Newton's method on ∇f = 0 takes each seed (columns of `x`)."""
+    size = box[:, 1] - box[:, 0]
+    active = np.all(np.isfinite(f.gradient(*x)), axis=0)
     for _ in range(max_iter):
         idx = np.flatnonzero(active)
         if idx.size == 0:
@@ -128,8 +212,7 @@ def _newton(
         )
         x[:, idx] = np.where(moving & ok, new, xa)
         active[idx] &= moving & ok & inside
-    cell = size / max(2.0, np.round(x.shape[1] ** (1.0 / len(size))) - 1)  # seed spacing
-    return _collect(f, x, box, scale, cell)
+    return x
 
 
 def _newton_step(h: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -145,7 +228,9 @@ def _newton_step(h: np.ndarray, g: np.ndarray) -> np.ndarray:
 
 def _collect(
     f: Function | Restriction, x: np.ndarray, box: np.ndarray, scale: float, cell: np.ndarray
-) -> CriticalPoints:
+) -> tuple[CriticalPoints, np.ndarray]:
+    """The distinct critical points among the columns of `x`, sorted by value,
+    and how many columns reached each; `cell` is the seed spacing."""
     size = box[:, 1] - box[:, 0]
     pad = 1e-9 * size[:, None]
     inside = np.all((x >= box[:, :1] - pad) & (x <= box[:, 1:] + pad), axis=0)
@@ -154,12 +239,19 @@ def _collect(
     keep = inside & np.isfinite(values) & (norms <= 1e-7 * scale)
     candidates = x[:, keep].T[np.argsort(norms[keep], kind="stable")]
     reps: list[np.ndarray] = []
+    hits: list[int] = []
     radius = 1e-6 * float(np.linalg.norm(size))
     for p in candidates:
-        if not reps or np.min(np.linalg.norm(np.asarray(reps) - p, axis=1)) > radius:
+        distance = np.linalg.norm(np.asarray(reps) - p, axis=1) if reps else np.array([np.inf])
+        nearest = int(np.argmin(distance))
+        if distance[nearest] > radius:
             reps.append(p)
+            hits.append(1)
+        else:
+            hits[nearest] += 1
     found = []
-    for p in reps:
+    reached = []
+    for p, count in zip(reps, hits, strict=True):
         # Newton leaves 1e-25 where the answer is 0: snap if it stays critical.
         snapped = np.where(np.abs(p) < 1e-9 * size, 0.0, p)
         if np.linalg.norm(f.gradient(*snapped)) <= np.linalg.norm(f.gradient(*p)) + 1e-12 * scale:
@@ -171,17 +263,22 @@ def _collect(
         found.append(
             CriticalPoint(p.copy(), float(value), float(np.linalg.norm(g)), lam, vec, classify(lam))
         )
-    found.sort(key=lambda c: (c.value, tuple(c.point)))
+        reached.append(count)
+    order = sorted(range(len(found)), key=lambda i: (found[i].value, tuple(found[i].point)))
+    found, reached = [found[i] for i in order], [reached[i] for i in order]
     # Degenerate points one seed cell apart come from a line or a region of them
     # (a valley floor, a flat part): not isolated, so not listed.
     degenerate = np.array([c.point for c in found if c.kind == "degenerate"]).reshape(-1, len(size))
     gaps = np.abs(degenerate[:, None, :] - degenerate[None, :, :]) / cell
     crowded = np.any(np.all(gaps <= 1.5, axis=-1) & ~np.eye(len(degenerate), dtype=bool), axis=1)
-    result = CriticalPoints(
-        c for c in found if c.kind != "degenerate" or not _index_crowded(c, degenerate, crowded)
-    )
+    listed = [
+        i
+        for i, c in enumerate(found)
+        if c.kind != "degenerate" or not _index_crowded(c, degenerate, crowded)
+    ]
+    result = CriticalPoints(found[i] for i in listed)
     result.continuum = bool(np.any(crowded))
-    return result
+    return result, np.array([reached[i] for i in listed], dtype=int)
 
 
 def _index_crowded(c: CriticalPoint, degenerate: np.ndarray, crowded: np.ndarray) -> bool:

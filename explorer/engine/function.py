@@ -155,7 +155,7 @@ class Function:
     def _trace_plan(self):
         return plan_trace(self)
 
-    @cached_property
+    @_built_once
     def _kink_plan(self) -> tuple[list[tuple[str, list[int]]], Callable | None]:
         """The ops with a kink as (name, argument positions), and one program
         computing the arguments they need."""

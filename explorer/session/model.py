@@ -372,7 +372,7 @@ class Session(QObject):
             piece = restrict(self.function, self.axes, self.point)
             found = critical_points(piece, [self.domain[a] for a in self.axes])
             embedded = CriticalPoints(replace(c, point=piece.embed(c.point)) for c in found)
-            embedded.continuum = found.continuum
+            embedded.continuum, embedded.incomplete = found.continuum, found.incomplete
             embedded.nonsmooth = tuple(
                 replace(c, point=piece.embed(c.point)) for c in found.nonsmooth
             )

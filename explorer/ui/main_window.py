@@ -226,6 +226,8 @@ class MainWindow(QtWidgets.QMainWindow):
                     f"{len(found.nonsmooth)} extremum(s) where f is not differentiable "
                     "(a corner): marked too, though no gradient vanishes there"
                 )
+            if found.incomplete:
+                notes.append(f"Not every critical point could be found: {found.incomplete}")
         note = ". ".join(notes)
         if note:
             bar.showMessage(note, 10000)

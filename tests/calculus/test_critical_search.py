@@ -1,0 +1,105 @@
+"""A search for critical points never answers "none" (or "all") when it could
+not look: it lists what it found and says why more may exist.
+
+The oracle: each function here is a sum or product of one-variable parts, so
+its critical points are counted from the parts' derivatives, written by hand
+and sampled finely (a root is a sign change)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from explorer.calculus import critical_points
+from explorer.engine import parse
+
+
+def roots(derivative, lo, hi):
+    """The number of zeros of a hand-written derivative on [lo, hi]."""
+    t = np.linspace(lo, hi, 400_001)
+    d = derivative(t)
+    return int(np.sum(np.sign(d[1:]) * np.sign(d[:-1]) < 0) + np.sum(d == 0))
+
+
+def separable(dx, dy, box):
+    """Critical points of g(x) + h(y): every pair of zeros of g' and h'."""
+    (xlo, xhi), (ylo, yhi) = box
+    return roots(dx, xlo, xhi) * roots(dy, ylo, yhi)
+
+
+def product(k, box):
+    """Critical points of sin(kx) sin(ky) on a square box: cos(kx) = cos(ky) = 0
+    or sin(kx) = sin(ky) = 0."""
+    lo, hi = box[0]
+    cos_zeros = roots(lambda t: np.cos(k * t), lo, hi)
+    sin_zeros = roots(lambda t: np.sin(k * t), lo, hi)
+    return cos_zeros**2 + sin_zeros**2
+
+
+BOHACHEVSKY = "x^2 + 2y^2 - 0.3cos(3pi x) - 0.4cos(4pi y) + 0.7"
+RASTRIGIN = "20 + x^2 - 10cos(2pi x) + y^2 - 10cos(2pi y)"
+
+
+def bohachevsky_count(box):
+    return separable(
+        lambda x: 2 * x + 0.9 * math.pi * np.sin(3 * math.pi * x),
+        lambda y: 4 * y + 1.6 * math.pi * np.sin(4 * math.pi * y),
+        box,
+    )
+
+
+def rastrigin_count(box):
+    d = lambda t: 2 * t + 20 * math.pi * np.sin(2 * math.pi * t)  # noqa: E731
+    return separable(d, d, box)
+
+
+CASES = [
+    ("Bohachevsky, small box", BOHACHEVSKY, 2, bohachevsky_count),
+    ("Bohachevsky, 100", BOHACHEVSKY, 100, bohachevsky_count),
+    ("Bohachevsky, 5", BOHACHEVSKY, 5, bohachevsky_count),
+    ("Rastrigin", RASTRIGIN, 5.12, rastrigin_count),
+    ("Rastrigin, 50", RASTRIGIN, 50, rastrigin_count),
+    ("sin 3x cos 3y", "sin(3x)*cos(3y)", 8, lambda box: 2 * 16 * 15),
+    ("sin 8x sin 8y", "sin(8x)*sin(8y)", 3, lambda box: product(8, box)),
+    ("sin 20x sin 20y", "sin(20x)*sin(20y)", 2, lambda box: product(20, box)),
+]
+
+
+@pytest.mark.parametrize(("label", "text", "half", "count"), CASES, ids=[c[0] for c in CASES])
+def test_every_critical_point_is_listed_or_the_search_says_it_could_not(label, text, half, count):
+    box = [(-half, half), (-half, half)]
+    truth = count(box)
+    found = critical_points(parse(text), box)
+    if len(found) < truth:
+        assert found.incomplete, f"{len(found)} of {truth} listed as if that were all"
+    else:
+        assert len(found) == truth
+    values = [c.value for c in found]
+    assert values == sorted(values)
+
+
+def test_a_box_far_too_large_for_its_ripples_still_gives_the_global_minimum_first():
+    # Bohachevsky's only global minimum is f(0, 0) = 0; over [-100, 100]² the
+    # seeds are 6.5 apart and the ripples 0.5 apart.
+    found = critical_points(parse(BOHACHEVSKY), [(-100, 100), (-100, 100)])
+    assert "resolve" in found.incomplete
+    assert found[0].kind == "minimum"
+    np.testing.assert_allclose(found[0].point, [0, 0], atol=1e-9)
+    assert found[0].value == pytest.approx(0, abs=1e-12)
+    assert len(found) > 1 and all(c.value > 0.1 for c in found[1:])
+
+
+@pytest.mark.parametrize(
+    ("text", "half", "truth"),
+    [(RASTRIGIN, 5.12, 441), ("(x^2+y-11)^2 + (x+y^2-7)^2", 5, 9), ("x^2 - y^2", 1, 1)],
+)
+def test_a_search_that_found_everything_does_not_cry_wolf(text, half, truth):
+    found = critical_points(parse(text), [(-half, half), (-half, half)])
+    assert len(found) == truth and found.incomplete == ""
+
+
+def test_more_than_can_be_listed_keeps_the_lowest_minima():
+    found = critical_points(parse("sin(20x)*sin(20y)"), [(-2, 2), (-2, 2)])
+    assert found.incomplete
+    assert {c.kind for c in found} == {"minimum"}
+    assert found[0].value == pytest.approx(-1)
