@@ -67,3 +67,14 @@ def map_to_widget(view, x: float, y: float) -> QtCore.QPoint:
     """Widget coordinates of a data point on a pyqtgraph plot."""
     scene = view.getViewBox().mapViewToScene(QtCore.QPointF(x, y))
     return view.mapFromScene(scene)
+
+
+def expected_faces(session) -> int:
+    """Triangles the surface must draw: per grid cell (a, b, c) and (a, c, d),
+    a = (i, j), b = (i+1, j), c = (i+1, j+1), d = (i, j+1), each only when its
+    three values are defined and inside the z-range."""
+    s, (lo, hi) = session.surface(), session.zrange()
+    with np.errstate(invalid="ignore"):
+        shown = np.isfinite(s.z) & (s.z >= lo) & (s.z <= hi)
+    a, b, c, d = shown[:-1, :-1], shown[1:, :-1], shown[1:, 1:], shown[:-1, 1:]
+    return int(np.sum(a & b & c) + np.sum(a & c & d))
