@@ -87,7 +87,7 @@ def describe(model: TaylorModel, variables: Sequence[str]) -> str:
             terms += [(model.hessian[i, j], f"{d[i]} {d[j]}") for j in range(i + 1, n)]
     text = ""
     for coeff, factor in terms:
-        if coeff == 0 and (factor or text):
+        if coeff == 0:
             continue
         sign = "-" if coeff < 0 else "+"
         magnitude = abs(coeff)
@@ -97,5 +97,6 @@ def describe(model: TaylorModel, variables: Sequence[str]) -> str:
             else " ".join(s for s in (_num(magnitude), factor) if s)
         )
         text = f"{sign} {body}" if not text else f"{text} {sign} {body}"
-    text = text or "0"
+    if not text:
+        return "0"
     return text[2:] if text.startswith("+ ") else "-" + text[2:]

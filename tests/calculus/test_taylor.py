@@ -1,0 +1,67 @@
+"""Taylor models written out by hand: their values, shapes and text."""
+
+import math
+
+import numpy as np
+import pytest
+
+from explorer.calculus import describe, linear_model, quadratic_model
+from explorer.engine import parse
+
+# f = 3 + 2x − y + 4x² + 5xy − y²: its own quadratic model everywhere.
+# At (1, −2): f = −3, ∇f = (2 + 8x + 5y, −1 + 5x − 2y) = (0, 8), H = [[8, 5], [5, −2]].
+QUADRATIC = "3 + 2x - y + 4x^2 + 5x*y - y^2"
+
+
+def hand(x, y):
+    return 3 + 2 * x - y + 4 * x**2 + 5 * x * y - y**2
+
+
+@pytest.mark.parametrize(
+    ("order", "at", "text"),
+    [
+        (2, (0, 0), "3 + 2 x - y + 4 x^2 + 5 x y - y^2"),
+        (2, (1, -2), "-3 + 8 (y + 2) + 4 (x - 1)^2 + 5 (x - 1) (y + 2) - (y + 2)^2"),
+        (1, (1, -2), "-3 + 8 (y + 2)"),
+        (1, (0.5, 0), "5 + 6 (x - 0.5) + 1.5 y"),  # ∇f(0.5, 0) = (6, 1.5)
+    ],
+)
+def test_describe_writes_the_model_out(order, at, text):
+    f = parse(QUADRATIC)
+    model = (linear_model if order == 1 else quadratic_model)(f, at)
+    assert describe(model, f.variables) == text
+
+
+def test_describe_every_pair_once_and_no_zero_terms():
+    g = parse("x*y + y*z + x*z")
+    assert describe(quadratic_model(g, (0, 0, 0)), g.variables) == "x y + x z + y z"
+    assert describe(linear_model(parse("-x + 0*y"), (0, 0)), ("x", "y")) == "-x"
+    assert describe(quadratic_model(parse("x^2 - 2.5"), (0,)), ("x",)) == "-2.5 + x^2"
+    assert describe(linear_model(parse("0*x"), (0,)), ("x",)) == "0"
+
+
+def test_the_quadratic_model_of_a_quadratic_is_the_function():
+    f = parse(QUADRATIC)
+    model = quadratic_model(f, (1, -2))
+    x, y = np.meshgrid(np.linspace(-2, 2, 4), np.linspace(-1, 1, 3), indexing="ij")
+    np.testing.assert_allclose(model(x, y), hand(x, y), rtol=1e-14, atol=1e-13)
+    np.testing.assert_allclose(model.error(x, y), 0, atol=1e-13)
+    line = linear_model(f, (1, -2))
+    assert line(2.0, -1.0) == -3 + 8 * 1  # f(p) + ∇f(p)·(x − p)
+    assert line.error(2.0, -1.0) == pytest.approx(hand(2.0, -1.0) - 5)
+
+
+def test_models_broadcast_like_the_function():
+    model = quadratic_model(parse(QUADRATIC), (0, 0))
+    assert isinstance(model(0.5, 0.25), np.floating)
+    assert model(np.zeros((4, 1)), np.zeros((1, 3))).shape == (4, 3)
+    assert model(np.arange(3), 0.0).tolist() == [hand(t, 0.0) for t in range(3)]
+    with pytest.raises(TypeError, match="takes 2 arguments, got 1"):
+        model(1.0)
+    with pytest.raises(ValueError, match="needs 2 coordinates, got 3"):
+        linear_model(parse(QUADRATIC), (1, 2, 3))
+
+
+def test_a_model_where_f_is_infinite_is_nan_without_warnings():
+    model = linear_model(parse("1/x"), (0,))
+    assert math.isnan(model(1.0))
