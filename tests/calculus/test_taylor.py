@@ -1,11 +1,17 @@
-"""Taylor models written out by hand: their values, shapes and text."""
+"""Taylor models and directional derivatives written out by hand."""
 
 import math
 
 import numpy as np
 import pytest
 
-from explorer.calculus import describe, linear_model, quadratic_model
+from explorer.calculus import (
+    angle_to_gradient,
+    describe,
+    directional_derivative,
+    linear_model,
+    quadratic_model,
+)
 from explorer.engine import parse
 
 # f = 3 + 2x − y + 4x² + 5xy − y²: its own quadratic model everywhere.
@@ -65,3 +71,11 @@ def test_models_broadcast_like_the_function():
 def test_a_model_where_f_is_infinite_is_nan_without_warnings():
     model = linear_model(parse("1/x"), (0,))
     assert math.isnan(model(1.0))
+
+
+def test_directions_refuse_the_zero_vector():
+    f = parse("x^2 + y^2")
+    with pytest.raises(ValueError, match="must not be the zero vector"):
+        directional_derivative(f, (1, 1), (0, 0))
+    assert directional_derivative(f, (1, 2), (3, 4)) == pytest.approx((2 * 3 + 4 * 4) / 5)
+    assert angle_to_gradient(f, (1, 0), (0, 1)) == pytest.approx(math.pi / 2)

@@ -222,3 +222,26 @@ def test_deliberate_readings_of_python_literals():
     assert parse("0x1f")(5.0) == 0.0
     assert parse("1j").variables == ("j",)
     assert parse("1j")(3.0) == 3.0
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [  # the scalar path at, below and above each op's switch, and NaN
+        ("sign(x)", {0.0: 0.0, -0.5: -1.0, 0.5: 1.0}),
+        ("relu(x)", {0.0: 0.0, -0.5: 0.0, 0.5: 0.5, 2.0: 2.0}),
+        ("x/2 + x/1", {3.0: 4.5}),
+    ],
+)
+def test_piecewise_values_on_the_scalar_and_array_paths(text, values):
+    f = parse(text)
+    for x, expected in values.items():
+        assert f(x) == expected and f(np.array([x]))[0] == expected
+    assert math.isnan(f(math.nan))
+
+
+@pytest.mark.parametrize(
+    ("x", "slope"), [(0.0, 0.0), (-0.5, 0.0), (0.5, 1.0), (2.0, 1.0), (math.nan, math.nan)]
+)
+def test_the_slope_of_relu_is_a_step_that_is_zero_at_zero(x, slope):
+    g = parse("relu(x)").gradient(x)[0]
+    assert g == slope or (math.isnan(slope) and math.isnan(g))
