@@ -10,6 +10,7 @@ from PyQt6 import QtCore, QtWidgets
 from PyQt6.QtTest import QTest
 
 from explorer.session import persistence, presets
+from explorer.session.model import RESOLUTIONS
 from explorer.ui.qt_session_files import examples, session_argument
 
 from ..session.test_persistence import FIXTURES, hostile_files, state_of
@@ -221,3 +222,23 @@ def test_a_session_file_on_the_command_line(window, qtbot, tmp_path):
     open_arguments(window, [str(bad)])
     close_warning(window, qtbot, "not valid JSON")
     assert window.session.text == "sin(x) * y"
+
+
+def test_the_file_bounds_are_the_widgets_bounds(window):
+    """A file may hold what the widgets can set, and no more."""
+    panel = window.function_panel
+    _, lo, hi = panel.domain_rows[0]
+    for box in (lo, hi, panel.z_lo, panel.z_hi):
+        assert (box.minimum(), box.maximum()) == (
+            -persistence.COORDINATE_LIMIT,
+            persistence.COORDINATE_LIMIT,
+        )
+    assert window.inspector.eps_boxes
+    for box in window.inspector.eps_boxes:
+        assert (box.minimum(), box.maximum()) == (
+            -persistence.EPSILON_LIMIT,
+            persistence.EPSILON_LIMIT,
+        )
+    combo = panel.resolution
+    offered = [combo.itemData(i) for i in range(combo.count())]
+    assert offered == list(RESOLUTIONS)
