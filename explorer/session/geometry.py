@@ -143,7 +143,8 @@ def _discontinuous(
             hi, f_hi = np.where(left, mid, hi), np.where(left, f_mid, f_hi)
             lo, f_lo = np.where(left, lo, mid), np.where(left, f_lo, f_mid)
         remaining = np.abs(f_hi - f_lo)
-        broken = ~np.isfinite(remaining) | (remaining > 0.5 * jump[look])
+        # (a quarter: a jump whose middle value is hit exactly, sign(0) = 0, keeps half)
+        broken = ~np.isfinite(remaining) | (remaining > 0.25 * jump[look])
     out = np.zeros(jump.shape, dtype=bool)
     out[look] = broken
     return out

@@ -324,6 +324,14 @@ class Session(QObject):
             held = self._cache[key] = (params, build())
         return held[1]
 
+    def curve_in(self, interval: tuple[float, float]) -> geometry.Curve:
+        """One variable: the curve over any interval (the curve view's visible part)."""
+        return self._cached_for(
+            "curve_in",
+            (interval, self.resolution),
+            lambda: geometry.curve(self.function, self.point, interval, self.resolution),
+        )
+
     def map_grid(self, box: geometry.Box) -> geometry.Grid:
         """f's values over `box` (any region of the plotted plane) at the resolution."""
         return self._cached_for(

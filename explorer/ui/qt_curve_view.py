@@ -23,6 +23,9 @@ class CurveView(PlotView):
         super().__init__(session, parent)
         self.setToolTip("Click or drag to select x; arrow keys move it")
         self.showGrid(x=True, y=True, alpha=0.15)
+        session.function_changed.connect(self._on_function_changed)
+        session.surface_changed.connect(self._on_function_changed)
+        self._on_function_changed()
         self.adapters = {"curve": GraphAdapter(self)}
         for name in drawn_in(CURVE):  # one adapter per overlay of the registry
             self.adapters[name] = _ADAPTERS[name](self, name)
@@ -36,24 +39,37 @@ class CurveView(PlotView):
         self.setXRange(*s.domain[0], padding=0.02)
         self.setYRange(*s.zrange(), padding=0.05)
 
+    def _on_function_changed(self) -> None:
+        """New function, domain or z-range: show the whole domain, sampled afresh."""
+        if not self.active():
+            return
+        self.setLabel("bottom", self.session.function.variables[0])
+        self.setLabel("left", self.session.function.output_name)
+        self.home()
+        self.resample(force=True)
+
     def _on_point(self, x: float, y: float) -> None:
         self.session.set_plotted(x)
 
+    def close_adapters(self) -> None:
+        if self.adapters:
+            self.session.function_changed.disconnect(self._on_function_changed)
+            self.session.surface_changed.disconnect(self._on_function_changed)
+        super().close_adapters()
+
 
 class GraphAdapter(PlotAdapter):
-    signals = ("function_changed", "surface_changed")
+    """The curve over the visible x-range (sampled again on zoom and pan)."""
+
+    view_signals = ("grid_changed",)
 
     def __init__(self, view: CurveView) -> None:
         self.item = pg.PlotCurveItem(pen=pg.mkPen(LINE, width=2.5), connect="finite")
         super().__init__(view, (self.item,), 0)
 
     def redraw(self) -> None:
-        s = self.session
-        c = s.curve()
+        c = self.session.curve_in(self.view.region[0])
         self.item.setData(c.xs, c.ys, connect="finite")
-        self.view.setLabel("bottom", s.function.variables[0])
-        self.view.setLabel("left", s.function.output_name)
-        self.view.home()
 
 
 class ModelAdapter(PlotAdapter):

@@ -15,16 +15,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PyQt6 import QtCore, QtGui, QtWidgets
-from superqt.utils import qdebounced
 
 from explorer.session import geometry
 from explorer.session.model import Session
 from explorer.session.overlays import MAP, drawn_in
 
 from . import style
-from .qt_plot_view import NEUTRAL, PlotAdapter, PlotView, show_critical
+from .qt_plot_view import MARGIN, NEUTRAL, PlotAdapter, PlotView, show_critical
 
-MARGIN = 0.05  # sampled beyond the visible region on each side, so a small pan stays drawn
 LABEL_GAP = 0.2  # contour labels at least this fraction of the region's shorter side apart
 ARROW = 0.2  # arrows and eigenvector lines span this fraction of the region's shorter side
 
@@ -32,8 +30,8 @@ ARROW = 0.2  # arrows and eigenvector lines span this fraction of the region's s
 class MapView(PlotView):
     """Heat map, contour lines, gradient field, point, arrows, eigenvectors, critical points."""
 
-    grid_changed = QtCore.pyqtSignal()  # the sampled region or what is drawn on it changed
     resized = QtCore.pyqtSignal()
+    SAMPLED = 2
 
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(session, parent)
@@ -42,11 +40,7 @@ class MapView(PlotView):
             "Click or drag to select a point; right-drag zooms, "
             "Shift+drag pans; arrow keys move the point"
         )
-        self.region: geometry.Box | None = None  # the sampled region, data coordinates
         self._fitted: tuple | None = None  # the plotted box last fitted to the view
-        self._fitting = False
-        self._resample_soon = qdebounced(self._resample, timeout=80, leading=True, parent=self)
-        self.getViewBox().sigRangeChanged.connect(self._on_range_changed)
         session.function_changed.connect(self._on_function_changed)
         session.surface_changed.connect(self._on_surface_changed)
         self._on_function_changed()
@@ -67,19 +61,12 @@ class MapView(PlotView):
         """Show the whole plotted box; the longer way of the view gets padding."""
         (x0, x1), (y0, y1) = self.session.box
         span = max(x1 - x0, y1 - y0)
-        self._fitting = True
-        try:
-            vb = self.getViewBox()
-            # zoom within reason: out to 50 domains, in to where float64 still resolves
-            vb.setLimits(
-                minXRange=1e-9 * span,
-                minYRange=1e-9 * span,
-                maxXRange=50 * span,
-                maxYRange=50 * span,
-            )
-            vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
-        finally:
-            self._fitting = False
+        vb = self.getViewBox()
+        # zoom within reason: out to 50 domains, in to where float64 still resolves
+        vb.setLimits(
+            minXRange=1e-9 * span, minYRange=1e-9 * span, maxXRange=50 * span, maxYRange=50 * span
+        )
+        vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
         self._fitted = (self.session.axes, self.session.box)
 
     def _on_function_changed(self) -> None:
@@ -89,7 +76,7 @@ class MapView(PlotView):
         self.setLabel("bottom", names[0])
         self.setLabel("left", names[1])
         self.home()
-        self._resample(force=True)
+        self.resample(force=True)
 
     def _on_surface_changed(self) -> None:
         if not self.active():
@@ -97,30 +84,7 @@ class MapView(PlotView):
         if self._fitted != (self.session.axes, self.session.box):
             self._on_function_changed()  # new domain or axes: show all of it
         else:  # the same region with new values (resolution, z-range, slice)
-            self._resample(force=True)
-
-    def _on_range_changed(self) -> None:
-        if not self._fitting:
-            self._resample_soon()
-
-    def visible(self) -> geometry.Box:
-        (x0, x1), (y0, y1) = self.getViewBox().viewRange()
-        return ((x0, x1), (y0, y1))
-
-    def _resample(self, force: bool = False) -> None:
-        """Sample the visible region again unless the sampled one covers it at
-        about the same scale."""
-        if not self.active():
-            return
-        (x0, x1), (y0, y1) = self.visible()
-        if self.region is not None and not force:
-            (r0, r1), (s0, s1) = self.region
-            inside = r0 <= x0 and x1 <= r1 and s0 <= y0 and y1 <= s1
-            if inside and (x1 - x0) > 0.8 * (r1 - r0) / (1 + 2 * MARGIN):
-                return
-        mx, my = MARGIN * (x1 - x0), MARGIN * (y1 - y0)
-        self.region = ((x0 - mx, x1 + mx), (y0 - my, y1 + my))
-        self.grid_changed.emit()
+            self.resample(force=True)
 
     def span(self) -> float:
         """The region's shorter side: the scale of arrows, labels and eigenvectors."""
@@ -141,7 +105,6 @@ class MapView(PlotView):
         if self.adapters:
             self.session.function_changed.disconnect(self._on_function_changed)
             self.session.surface_changed.disconnect(self._on_surface_changed)
-            self._resample_soon.cancel()
         super().close_adapters()
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PyQt6 import QtCore
+from superqt.utils import qdebounced
 
 from explorer.session.model import Session
 
 from . import style
+
+MARGIN = 0.05  # sampled beyond the visible region on each side, so a small pan stays drawn
 
 _MOVES = {
     QtCore.Qt.Key.Key_Left: (-1, 0),
@@ -53,7 +56,14 @@ class PointViewBox(pg.ViewBox):
 
 
 class PlotView(pg.PlotWidget):
-    """A 2D view of the session; subclasses fill `adapters` and say when they apply."""
+    """A 2D view of the session; subclasses fill `adapters` and say when they apply.
+
+    What the view draws of f is sampled over its visible region (`region`, the
+    first `SAMPLED` axes), again whenever a zoom or a pan leaves that region or
+    makes it much finer (debounced), so the picture stays sharp."""
+
+    grid_changed = QtCore.pyqtSignal()  # the sampled region or what is drawn on it changed
+    SAMPLED = 1
 
     def __init__(self, session: Session, parent=None) -> None:
         self.session = session
@@ -66,18 +76,45 @@ class PlotView(pg.PlotWidget):
             # a ±0.5 domain must read −0.4 … 0.4, not "x (x0.001)" and −400 … 400
             self.getAxis(name).enableAutoSIPrefix(False)
         self.adapters: dict[str, PlotAdapter] = {}
+        self.region: tuple[tuple[float, float], ...] | None = None
+        self._resample_soon = qdebounced(self.resample, timeout=80, leading=True, parent=self)
+        self.getViewBox().sigRangeChanged.connect(lambda *_: self._resample_soon())
 
     def active(self) -> bool:
         raise NotImplementedError
 
     def home(self) -> None:
+        """Show the whole domain."""
         raise NotImplementedError
 
     def _on_point(self, x: float, y: float) -> None:
         raise NotImplementedError
 
+    def visible(self) -> tuple[tuple[float, float], ...]:
+        (x0, x1), (y0, y1) = self.getViewBox().viewRange()
+        return ((x0, x1), (y0, y1))
+
+    def resample(self, force: bool = False) -> None:
+        """Sample the visible region again unless the sampled one covers it at
+        about the same scale."""
+        if not self.active():
+            return
+        seen = self.visible()[: self.SAMPLED]
+        if self.region is not None and not force:
+            inside = all(
+                r[0] <= v[0] and v[1] <= r[1] for v, r in zip(seen, self.region, strict=True)
+            )
+            fine = (seen[0][1] - seen[0][0]) * (1 + 2 * MARGIN) > 0.8 * (
+                self.region[0][1] - self.region[0][0]
+            )
+            if inside and fine:
+                return
+        self.region = tuple((lo - MARGIN * (hi - lo), hi + MARGIN * (hi - lo)) for lo, hi in seen)
+        self.grid_changed.emit()
+
     def close_adapters(self) -> None:
         """Disconnect every adapter from the session (safe to call twice)."""
+        self._resample_soon.cancel()
         for adapter in self.adapters.values():
             adapter.close()
         self.adapters = {}

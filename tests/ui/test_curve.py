@@ -87,3 +87,27 @@ def test_the_curve_is_not_joined_across_poles_or_jumps(window, qtbot, text, box,
 def test_steep_continuous_curves_stay_joined(text):
     c = geometry.curve(parse(text), np.zeros(1), (-2.0, 2.0), 151)
     assert np.isfinite(c.ys).all()
+
+
+def test_zooming_samples_the_visible_part_again(window, qtbot):
+    s = window.session
+    assert s.set_text("sin(50x)") is None
+    s.set_domain(0, -2.0, 2.0)
+    settle(qtbot)
+    view = window.curve_view
+    view.getViewBox().setRange(xRange=(0.1, 0.2), padding=0)
+    qtbot.waitUntil(lambda: view.region is not None and view.region[0][1] - view.region[0][0] < 0.2)
+    xs, ys = view.adapters["curve"].item.getData()
+    seen = (xs > 0.1) & (xs < 0.2)
+    assert seen.sum() >= 300  # the domain's 400 samples would leave 10 here
+    np.testing.assert_allclose(ys[seen], np.sin(50 * xs[seen]), atol=1e-12)
+    view.getViewBox().autoRange()  # "View All": the domain again
+    qtbot.waitUntil(lambda: view.region[0][0] < -2.0 and view.region[0][1] > 2.0)
+
+
+def test_a_jump_is_broken_when_a_bisection_lands_on_it():
+    # 400 samples 1 apart about 0: the first midpoint is 0 itself, where sign(0) = 0
+    xs = np.linspace(-199.5, 199.5, 400)
+    assert 0.5 * (xs[199] + xs[200]) == 0.0
+    c = geometry.curve(parse("sign(x) + 0.001x"), np.zeros(1), (-199.5, 199.5), 151)
+    assert np.isnan(c.ys).sum() == 1
