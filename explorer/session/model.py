@@ -27,7 +27,7 @@ from explorer.calculus import (
 )
 from explorer.engine import Function, ParseError, parse
 
-from . import geometry, surface_overlays
+from . import geometry, surface_edges, surface_overlays
 from .overlays import OVERLAYS
 from .presets import DEFAULT, Preset
 
@@ -229,6 +229,7 @@ class Session(QObject):
             raise ValueError("the z-range needs finite bounds with min < max")
         self.zrange_fixed = None if zrange is None else (float(zrange[0]), float(zrange[1]))
         self._cache.pop("contours", None)
+        self._cache.pop("surface_mesh", None)
         self.surface_changed.emit()
 
     def set_overlay(self, name: str, on: bool) -> None:
@@ -285,6 +286,15 @@ class Session(QObject):
             "surface",
             lambda: geometry.surface(
                 self.function, self.axes, self.point, self.box, self.resolution
+            ),
+        )
+
+    def surface_mesh(self) -> surface_edges.SurfaceMesh:
+        """The surface as drawn: cut to the z-range and f's domain with clean edges."""
+        return self._cached(
+            "surface_mesh",
+            lambda: surface_edges.surface_mesh(
+                self.function, self.axes, self.point, self.surface(), self.zrange()
             ),
         )
 

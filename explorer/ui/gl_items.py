@@ -76,20 +76,21 @@ class GLGraphSurface(GLMeshItem):
 
     def set_grid(
         self,
-        xs: np.ndarray,
-        ys: np.ndarray,
+        x: np.ndarray,
+        y: np.ndarray,
         z: np.ndarray,
         normals: np.ndarray,
         colors: np.ndarray,
         visible: np.ndarray,
     ) -> None:
+        """Vertex (i, j) at (x, y, z)[i, j] (each (nx, ny), or broadcasting to it)."""
         nx, ny = z.shape
         if self._faces_for != (nx, ny):
             self._all_faces = grid_faces(nx, ny)
             self._faces_for = (nx, ny)
         verts = np.empty((nx, ny, 3), dtype=np.float32)
-        verts[..., 0] = xs[:, None]
-        verts[..., 1] = ys[None, :]
+        verts[..., 0] = x
+        verts[..., 1] = y
         verts[..., 2] = np.where(visible, z, 0.0)
         if visible.all():
             faces = self._all_faces

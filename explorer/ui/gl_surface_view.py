@@ -235,24 +235,21 @@ class SurfaceAdapter(Adapter):
         super().__init__(view, (self.item,), 0)
 
     def redraw(self) -> None:
-        s = self.session.surface()
+        m = self.session.surface_mesh()
         zr = self.session.zrange()
-        with np.errstate(invalid="ignore"):
-            visible = np.isfinite(s.z) & (s.z >= zr[0]) & (s.z <= zr[1])
         scale, offset = self.view.cube_map()
-        z = np.where(visible, s.z, zr[0]) * scale[2] + offset[2]
         # normals transform by the inverse scale; normalized in float64
         with np.errstate(all="ignore"):
-            n = s.normals / scale
+            n = m.normals / scale
             n /= np.linalg.norm(n, axis=-1, keepdims=True)
         n[~np.all(np.isfinite(n), axis=-1)] = (0.0, 0.0, 1.0)
         self.item.set_grid(
-            s.xs * scale[0] + offset[0],
-            s.ys * scale[1] + offset[1],
-            z,
+            m.x * scale[0] + offset[0],
+            m.y * scale[1] + offset[1],
+            np.where(m.visible, m.z, zr[0]) * scale[2] + offset[2],
             n,
-            style.surface_colors(s.z, zr),
-            visible,
+            style.surface_colors(m.z, zr),
+            m.visible,
         )
 
 

@@ -321,3 +321,23 @@ def test_overlay_colours_appear_and_vanish_in_3d(window, qtbot):
     window.session.load_preset(presets.find("Himmelblau"))
     off, on = overlay_pixels(window, qtbot, "critical")
     assert near(on, style.CRITICAL["minimum"], 45) > near(off, style.CRITICAL["minimum"], 45)
+
+
+def test_domain_edges_and_pole_cuts_are_clean(window, qtbot):
+    """The drawn surface ends on the true boundary, not on a staircase of grid cells."""
+    s = window.session
+    view = window.surface_view
+    assert s.set_text("sqrt(1 - x^2 - y^2)") is None
+    for axis in (0, 1):
+        s.set_domain(axis, -1.0, 1.0)
+    item = view.adapters["surface"].item
+    v = view.from_cube(item.vertexes[np.unique(item.faces)])
+    r = np.hypot(v[:, 0], v[:, 1])
+    np.testing.assert_allclose(r**2 + v[:, 2] ** 2, 1.0, atol=1e-4)  # on the sphere
+    assert (np.abs(r - 1) < 1e-4).sum() > 300  # a rim on the unit circle
+    assert s.set_text("1/(x^2 + y^2)") is None
+    s.set_zrange((0.0, 5.0))
+    v = view.from_cube(item.vertexes[np.unique(item.faces)])
+    assert (np.abs(v[:, 2] - 5.0) < 1e-4).sum() > 50  # cut flat at the lid
+    lid = np.abs(v[:, 2] - 5.0) < 1e-4
+    np.testing.assert_allclose(np.hypot(v[lid, 0], v[lid, 1]), np.sqrt(1 / 5), rtol=1e-3)
