@@ -72,9 +72,15 @@ def map_to_widget(view, x: float, y: float) -> QtCore.QPoint:
 def expected_faces(session) -> int:
     """Triangles the surface must draw: per grid cell (a, b, c) and (a, c, d),
     a = (i, j), b = (i+1, j), c = (i+1, j+1), d = (i, j+1), each only when its
-    three values are defined and inside the z-range."""
+    three vertices are drawn: values defined and inside the z-range, or next
+    (left, right, above, below) to such a value, moved onto the edge between."""
     s, (lo, hi) = session.surface(), session.zrange()
     with np.errstate(invalid="ignore"):
-        shown = np.isfinite(s.z) & (s.z >= lo) & (s.z <= hi)
+        inside = np.isfinite(s.z) & (s.z >= lo) & (s.z <= hi)
+    shown = inside.copy()
+    shown[1:] |= inside[:-1]
+    shown[:-1] |= inside[1:]
+    shown[:, 1:] |= inside[:, :-1]
+    shown[:, :-1] |= inside[:, 1:]
     a, b, c, d = shown[:-1, :-1], shown[1:, :-1], shown[1:, 1:], shown[:-1, 1:]
     return int(np.sum(a & b & c) + np.sum(a & c & d))
