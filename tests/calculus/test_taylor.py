@@ -11,6 +11,7 @@ from explorer.calculus import (
     directional_derivative,
     linear_model,
     quadratic_model,
+    steepest_descent,
 )
 from explorer.engine import parse
 
@@ -79,3 +80,9 @@ def test_directions_refuse_the_zero_vector():
         directional_derivative(f, (1, 1), (0, 0))
     assert directional_derivative(f, (1, 2), (3, 4)) == pytest.approx((2 * 3 + 4 * 4) / 5)
     assert angle_to_gradient(f, (1, 0), (0, 1)) == pytest.approx(math.pi / 2)
+
+
+def test_steepest_descent_at_a_critical_point_is_no_direction():
+    f = parse("x^2 + y^2")
+    assert steepest_descent(f, (0, 0)).tolist() == [0.0, 0.0]
+    np.testing.assert_allclose(steepest_descent(f, (3, 4)), [-0.6, -0.8])

@@ -245,3 +245,20 @@ def test_piecewise_values_on_the_scalar_and_array_paths(text, values):
 def test_the_slope_of_relu_is_a_step_that_is_zero_at_zero(x, slope):
     g = parse("relu(x)").gradient(x)[0]
     assert g == slope or (math.isnan(slope) and math.isnan(g))
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "value", "gradient"),
+    [  # the graph's algebraic shortcuts must not change any number
+        ("x - (-y)", (1.0, 2.0), 3.0, [1.0, 1.0]),
+        ("(-x)*(-y)", (2.0, 3.0), 6.0, [3.0, 2.0]),
+        ("-1*x + y*(-1)", (2.0, 3.0), -5.0, [-1.0, -1.0]),
+        ("-(-x) + y", (2.0, 3.0), 5.0, [1.0, 1.0]),
+        ("x^0 + y^1", (2.0, 3.0), 4.0, [0.0, 1.0]),
+        ("x/1 + y/2", (2.0, 3.0), 3.5, [1.0, 0.5]),
+    ],
+)
+def test_simplified_expressions_keep_their_values(text, at, value, gradient):
+    f = parse(text, variables=("x", "y"))
+    assert f(*at) == value
+    assert f.gradient(*at).tolist() == gradient
