@@ -86,13 +86,14 @@ class BoxAxes:
             for cx, cy in candidates
         ]
         k = int(np.argmax([np.dot(c - center[:2], left) for c in corner_xy]))
-        sides = (sx, sy, candidates[k])
+        count = 5 if min(self.view.width(), self.view.height()) >= 380 else 3  # no crowding
+        sides = (sx, sy, candidates[k], count)
         if sides == self._sides:
             return
         self._sides = sides
-        self._build(sx, sy, candidates[k])
+        self._build(sx, sy, candidates[k], count)
 
-    def _build(self, sx: int, sy: int, zcorner: tuple[int, int]) -> None:
+    def _build(self, sx: int, sy: int, zcorner: tuple[int, int], count: int) -> None:
         lo, hi = self.lows, self.highs
         ends = (lo, hi)
         out_y = 1.0 if sy else -1.0
@@ -101,7 +102,7 @@ class BoxAxes:
 
         def along(axis: int, fixed: np.ndarray, outward: np.ndarray) -> None:
             a, b = self.ranges[axis]
-            for v in nice_ticks(a, b):
+            for v in nice_ticks(a, b, count):
                 p = fixed.copy()
                 p[axis] = lo[axis] + (v - a) / (b - a) * (hi[axis] - lo[axis])
                 segs.extend([p, p + TICK * outward])
@@ -119,7 +120,7 @@ class BoxAxes:
         outward[2] = 0.0
         outward /= np.linalg.norm(outward)
         a, b = self.ranges[2]
-        for v in nice_ticks(a, b):
+        for v in nice_ticks(a, b, count):
             p = corner.copy()
             p[2] = lo[2] + (v - a) / (b - a) * (hi[2] - lo[2])
             segs.extend([p, p + TICK * outward])
