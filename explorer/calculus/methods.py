@@ -185,12 +185,14 @@ SCHEDULES: dict[str, tuple[str, Callable[[int, Mapping[str, float]], float]]] = 
 }
 
 RUN_PARAMS: tuple[Param, ...] = (
-    Param("tol", 1e-8, 0.0, 1.0, "tolerance on |∇f|", log=True),
+    Param("tol", 1e-8, 0.0, 1.0, "tolerance |∇f|", log=True, tip="converged once |∇f| ≤ this"),
     Param("max_steps", 10_000, 1, 10_000_000, "step limit", integer=True),
-    Param("noise", 0.0, 0.0, 100.0, "gradient noise σ", tip="Gaussian noise added to ∇f"),
-    Param("seed", 0, 0, 2**31 - 1, "noise seed", integer=True),
-    Param("decay", 0.5, 1e-6, 1.0, "schedule decay"),
-    Param("period", 100, 1, 10_000_000, "schedule period (steps)", integer=True),
+    Param("noise", 0.0, 0.0, 100.0, "noise σ", tip="Gaussian noise added to ∇f (seeded)"),
+    Param("seed", 0, 0, 2**31 - 1, "seed", integer=True, tip="seed of the gradient noise"),
+    Param("decay", 0.5, 1e-6, 1.0, "decay", tip="step decay: η shrinks by this every period"),
+    Param(
+        "period", 100, 1, 10_000_000, "period", integer=True, tip="steps per decay or cosine cycle"
+    ),
 )
 
 STOP_REASONS: dict[str, str] = {

@@ -9,17 +9,20 @@ from explorer import __version__, files
 from explorer.session import persistence
 from explorer.session.model import Session
 from explorer.session.overlays import CURVE, OVERLAYS
+from explorer.session.runs import Runs
 
 from .actions import ACTIONS
 from .gl_surface_view import SurfaceView
 from .qt_critical_table import CriticalTable
 from .qt_curve_view import CurveView
+from .qt_descent_panel import DescentPanel
 from .qt_direction_panel import DirectionPanel
 from .qt_function_panel import FunctionPanel
 from .qt_graph_panel import GraphPanel
 from .qt_inspector import InspectorPanel
 from .qt_map_view import MapView
 from .qt_session_files import SessionFiles
+from .run_views import attach_runs
 
 SETTINGS_KEYS = ("geometry", "state", "session")
 
@@ -46,6 +49,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.function_panel = FunctionPanel(self.session)
         self.inspector = InspectorPanel(self.session)
+        self.runs = Runs(self.session, self)
+        self.descent_panel = DescentPanel(self.runs)
+        self.run_adapters = attach_runs(self.runs, self.surface_view, self.map_view)
         self.docks = {}
         for name, title, widget, area in (
             (
@@ -60,6 +66,12 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.inspector,
                 QtCore.Qt.DockWidgetArea.RightDockWidgetArea,
             ),
+            (
+                "descent",
+                "Descent",
+                self.descent_panel,
+                QtCore.Qt.DockWidgetArea.RightDockWidgetArea,
+            ),
         ):
             dock = QtWidgets.QDockWidget(title, self)
             dock.setObjectName(f"dock_{name}")
@@ -72,12 +84,15 @@ class MainWindow(QtWidgets.QMainWindow):
             self.addDockWidget(area, dock)
             self.docks[name] = dock
 
-        self.resizeDocks(list(self.docks.values()), [290, 330], QtCore.Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            list(self.docks.values()), [290, 330, 330], QtCore.Qt.Orientation.Horizontal
+        )
         self.critical_table = CriticalTable(self.session)
         self.direction_panel = DirectionPanel(self.session)
         self._add_tab("critical", "Critical points", self.critical_table)
         self._add_tab("directions", "Directions", self.direction_panel)
         self.docks["critical"].visibilityChanged.connect(self.critical_table.set_shown)
+        self.tabifyDockWidget(self.docks["inspector"], self.docks["descent"])
         self.docks["inspector"].raise_()
         self.graph_panel = GraphPanel(self.session)
         graph_dock = QtWidgets.QDockWidget("Backpropagation graph", self)
@@ -180,6 +195,9 @@ class MainWindow(QtWidgets.QMainWindow):
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
+        descent_menu = menu.addMenu("&Descent")
+        for action in self.descent_panel.menu_actions():
+            descent_menu.addAction(action)
         menu.addMenu("&Help").addAction(actions["about"])
         toolbar = self.addToolBar("Overlays")
         toolbar.setObjectName("toolbar_overlays")
@@ -351,6 +369,9 @@ class MainWindow(QtWidgets.QMainWindow):
             self.settings.setValue("state", self.saveState())
             self.settings.setValue("session", persistence.dumps(self.session))
             self.settings.sync()
+        self.descent_panel.set_playing(False)
+        for adapter in self.run_adapters:
+            adapter.close()
         self.surface_view.close_adapters()
         self.map_view.close_adapters()
         if self._curve_view is not None:

@@ -1,0 +1,228 @@
+"""The optimizer runs racing on the session's function (no widgets).
+
+Holds the method and parameters the next run will use (from the optimizer
+registry), the start point (the selected point unless one was placed), and up
+to eight runs, each with its colour. Views and the descent panel observe it;
+everything numeric is `explorer.calculus`. A run that diverges or leaves the
+domain stops with its reason while the others go on; a refused start or
+parameter comes back as a message, never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from PyQt6.QtCore import QObject, pyqtSignal
+
+from explorer.calculus import METHODS, RUN_PARAMS, SCHEDULES, STOP_REASONS, Run, optimizer
+from explorer.calculus.step_report import StepReport, step_report
+
+from . import geometry
+from .model import Session
+
+MAX_RUNS = 8
+# Eight colours apart from each other and from the surface's viridis map.
+COLORS = (
+    (235, 20, 120),
+    (255, 110, 0),
+    (150, 30, 200),
+    (20, 20, 20),
+    (250, 250, 250),
+    (140, 80, 30),
+    (255, 0, 0),
+    (0, 120, 255),
+)
+
+
+@dataclass
+class RunEntry:
+    """One run and how it was made (so that reset can make it again)."""
+
+    run: Run
+    method: str
+    params: dict[str, Any]
+    start: np.ndarray
+    color: tuple[int, int, int]
+    label: str = field(default="")
+
+
+class Runs(QObject):
+    """`changed`: runs added, removed, reset or selected (redraw everything);
+    `stepped`: trajectories grew; `message`: a refusal to show the user."""
+
+    changed = pyqtSignal()
+    stepped = pyqtSignal()
+    settings_changed = pyqtSignal()
+    message = pyqtSignal(str)
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.entries: list[RunEntry] = []
+        self.selected = -1
+        self.method = "gd"
+        self.params: dict[str, Any] = {}
+        self.placed_start: np.ndarray | None = None
+        self.set_method("gd")
+        session.function_changed.connect(self._on_function_changed)
+
+    # what the next run will be ---------------------------------------------------
+    def set_method(self, name: str) -> None:
+        """Choose the method of the next run; its parameters start at their defaults."""
+        if name not in METHODS:
+            self.message.emit(f"unknown optimizer {name!r}")
+            return
+        run_settings = {p.name: self.params.get(p.name, p.default) for p in RUN_PARAMS}
+        self.method = name
+        self.params = {**METHODS[name].defaults(), **run_settings}
+        self.params.setdefault("schedule", "constant")
+        self.settings_changed.emit()
+
+    def set_param(self, name: str, value: Any) -> str | None:
+        """Set one parameter of the next run; an error message if it is refused."""
+        specs = {p.name: p for p in (*METHODS[self.method].params, *RUN_PARAMS)}
+        try:
+            if name == "schedule":
+                if value not in SCHEDULES:
+                    raise ValueError(f"unknown schedule {value!r}")
+            elif name in specs:
+                value = specs[name].check(value)
+            else:
+                raise ValueError(f"{self.method} has no parameter {name!r}")
+        except (TypeError, ValueError) as exc:
+            self.message.emit(str(exc))
+            return str(exc)
+        self.params[name] = value
+        self.settings_changed.emit()
+        return None
+
+    @property
+    def start(self) -> np.ndarray:
+        """Where the next run starts: a placed start, else the selected point."""
+        return self.session.point.copy() if self.placed_start is None else self.placed_start
+
+    def place_start(self, plotted: tuple[float, float]) -> None:
+        """Ctrl+click: start the next run at these plotted coordinates (others as the point)."""
+        p = self.session.point.copy()
+        for axis, c in zip(self.session.axes, plotted, strict=False):
+            p[axis] = c
+        self.placed_start = p
+        self.settings_changed.emit()
+
+    def place_start_on_ray(self, origin, direction) -> bool:
+        """Ctrl+click on the surface: start where the ray meets it; False on a miss."""
+        s = self.session
+        hit = geometry.ray_hit(s.function, s.axes, s.point, s.box, s.zrange(), origin, direction)
+        if hit is None:
+            return False
+        self.place_start((hit[0], hit[1]))
+        return True
+
+    # the runs ----------------------------------------------------------------------
+    def add(self) -> str | None:
+        """Start a new run with the current settings; an error message if refused."""
+        if len(self.entries) >= MAX_RUNS:
+            return self._refuse(f"at most {MAX_RUNS} runs race at once; remove one first")
+        start = self.start
+        try:
+            run = optimizer(self.method, self.session.function, start, **self.params)
+        except ValueError as exc:
+            return self._refuse(str(exc))
+        used = {e.color for e in self.entries}
+        color = next(c for c in COLORS if c not in used)
+        own = {p.name for p in METHODS[self.method].params}
+        label = ", ".join(f"{k}={v:g}" for k, v in self.params.items() if k in own)
+        self.entries.append(RunEntry(run, self.method, dict(self.params), start, color, label))
+        self.selected = len(self.entries) - 1
+        self.changed.emit()
+        return None
+
+    def _refuse(self, text: str) -> str:
+        self.message.emit(text)
+        return text
+
+    def step(self, n: int = 1) -> None:
+        """Advance every run that has not stopped by up to `n` steps."""
+        if not self.entries and self.add() is not None:
+            return
+        for e in self.entries:
+            e.run.run(n)
+        self.stepped.emit()
+
+    @property
+    def active(self) -> bool:
+        """True while some run can still step."""
+        return any(e.run.stop_reason is None for e in self.entries)
+
+    def reset(self) -> None:
+        """Every run back to its start (same method, parameters and colour)."""
+        for e in self.entries:
+            e.run = optimizer(e.method, self.session.function, e.start, **e.params)
+        self.changed.emit()
+
+    def remove(self, index: int) -> None:
+        if 0 <= index < len(self.entries):
+            del self.entries[index]
+            self.selected = min(self.selected, len(self.entries) - 1)
+            self.changed.emit()
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.selected = -1
+        self.changed.emit()
+
+    def select(self, index: int) -> None:
+        if index != self.selected and -1 <= index < len(self.entries):
+            self.selected = index
+            self.changed.emit()
+
+    def _on_function_changed(self) -> None:
+        # The runs belong to the old function; a placed start may not exist any more.
+        self.placed_start = None
+        if self.entries:
+            self.clear()
+
+    # what the views draw -------------------------------------------------------------
+    def draped(self, index: int, points: int = 4000) -> np.ndarray:
+        """The run's path on the plotted axes with f along it, shape ``(m, 3)``.
+
+        Each step is subdivided (up to `points` in all) and f evaluated along
+        it, so that the path follows the surface instead of cutting through
+        it between iterates; NaN where f is undefined leaves a gap.
+        """
+        traj = self.entries[index].run.trajectory
+        a, b = self.session.axes
+        per = max(1, min(16, points // max(1, len(traj) - 1)))
+        t = np.linspace(0.0, 1.0, per, endpoint=False)
+        seg = traj[:-1, None, :] + t[None, :, None] * np.diff(traj, axis=0)[:, None, :]
+        path = np.concatenate([seg.reshape(-1, traj.shape[1]), traj[-1:]])
+        with np.errstate(all="ignore"):
+            z = np.broadcast_to(self.session.function(*path.T), path.shape[:1])
+        return np.column_stack([path[:, a], path[:, b], z])
+
+    # what the panel shows ------------------------------------------------------------
+    def reason_text(self, entry: RunEntry) -> str:
+        reason = entry.run.stop_reason
+        if reason is None:
+            return "running" if entry.run.steps else "ready"
+        text = STOP_REASONS[reason]
+        if entry.run.damped:
+            text += " (damped)"
+        return text
+
+    def inspect(self) -> StepReport | None:
+        """The step inspector for the selected run's current iterate."""
+        if not 0 <= self.selected < len(self.entries):
+            return None
+        run = self.entries[self.selected].run
+        return step_report(self.session.function, run.x, run.rate())
+
+    def set_rate_from_curvature(self) -> str | None:
+        """η = 1/λ_max at the selected run's iterate (else at the start), for the next run."""
+        at = self.entries[self.selected].run.x if 0 <= self.selected < len(self.entries) else None
+        report = step_report(self.session.function, self.start if at is None else at, 1.0)
+        if not report.lambda_max > 0:
+            return self._refuse("the Hessian has no positive curvature here: no 1/λ_max")
+        return self.set_param("lr", 1.0 / report.lambda_max)
