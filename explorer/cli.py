@@ -7,8 +7,6 @@ leaves the domain prints its result and exits 1. Never a traceback.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 from collections.abc import Sequence
 
@@ -200,13 +198,8 @@ def cmd_descend(args: argparse.Namespace, out) -> int:
         damped = sum(mu > 0 for mu in run.dampings)
         print(f"damping took over in {damped} of {run.steps} Newton step(s)", file=out)
     if args.csv:
-        table = io.StringIO(newline="")
-        w = csv.writer(table)
-        w.writerow(["step", *f.variables, "value", "grad_norm"])
-        for k, (x, v, g) in enumerate(zip(traj, run.values, run.grad_norms, strict=True)):
-            w.writerow([k, *(repr(float(c)) for c in x), repr(float(v)), repr(float(g))])
         try:
-            files.write_atomic(args.csv, table.getvalue())
+            files.write_atomic(args.csv, run.to_csv())
         except OSError as exc:
             raise UsageError(f"cannot write {args.csv}: {exc.strerror}") from None
     if reason in ("diverged", "left domain"):

@@ -10,6 +10,8 @@ a time: a step costs a few microseconds beyond the engine's own evaluation.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -107,6 +109,15 @@ class Run:
     def damped(self) -> bool:
         """True once any Newton step needed damping (the Hessian alone was not trusted)."""
         return any(mu > 0 for mu in self.dampings)
+
+    def to_csv(self) -> str:
+        """The trajectory as CSV text: step, the variables, value, |∇f| (exact reprs)."""
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["step", *self.f.variables, "value", "grad_norm"])
+        for k, (x, v, g) in enumerate(zip(self._x, self._values, self._norms, strict=True)):
+            w.writerow([k, *(repr(float(c)) for c in x), repr(v), repr(g)])
+        return out.getvalue()
 
     def state(self, name: str) -> np.ndarray:
         """A per-coordinate state vector of the method (e.g. ``"v"``, ``"s"``, ``"mu"``)."""

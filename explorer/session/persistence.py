@@ -32,6 +32,7 @@ from explorer.engine.parser import MAX_TEXT
 from . import presets
 from .model import RESOLUTIONS
 from .overlays import OVERLAYS
+from .runs_record import check_runs
 
 if TYPE_CHECKING:
     from .model import Session
@@ -240,6 +241,13 @@ def _check_epsilon(value: Any, state: dict[str, Any]) -> list[float]:
     return _numbers("epsilon", value, _n(state), EPSILON_LIMIT)
 
 
+def _check_runs(value: Any, state: dict[str, Any]) -> list[dict[str, Any]]:
+    try:
+        return check_runs(value, _n(state))
+    except ValueError as exc:
+        raise SessionFileError(f"its runs are not valid: {exc}") from None
+
+
 def _n(state: dict[str, Any]) -> int:
     f: Function = state["function"]
     return f.dimension
@@ -311,6 +319,14 @@ FIELDS: tuple[Field, ...] = (
         _check_epsilon,
         lambda st: None,  # the session's default for the function
         lambda s, v: None if v is None else setattr(s, "epsilon", np.array(v, dtype=np.float64)),
+    ),
+    # the optimizer runs (session/runs.py keeps `runs_record` and replays `pending_runs`)
+    Field(
+        "runs",
+        lambda s: getattr(s, "runs_record", list)(),
+        _check_runs,
+        lambda st: [],
+        _set("pending_runs"),
     ),
 )
 _HEADER = ("format", "schema")

@@ -10,6 +10,7 @@ parameter comes back as a message, never an exception.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,12 +18,13 @@ import numpy as np
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from explorer.calculus import METHODS, RUN_PARAMS, SCHEDULES, STOP_REASONS, Run, optimizer
+from explorer.calculus.basins import Basins, basins_steps
 from explorer.calculus.step_report import StepReport, step_report
 
 from . import geometry
 from .model import Session
+from .runs_record import MAX_RUNS
 
-MAX_RUNS = 8
 # Eight colours apart from each other and from the surface's viridis map.
 COLORS = (
     (235, 20, 120),
@@ -54,6 +56,7 @@ class Runs(QObject):
 
     changed = pyqtSignal()
     stepped = pyqtSignal()
+    basins_changed = pyqtSignal()
     settings_changed = pyqtSignal()
     message = pyqtSignal(str)
 
@@ -65,8 +68,11 @@ class Runs(QObject):
         self.method = "gd"
         self.params: dict[str, Any] = {}
         self.placed_start: np.ndarray | None = None
+        self.basins: Basins | None = None
+        session.runs_record = self.record  # what a saved session stores (persistence.py)
         self.set_method("gd")
         session.function_changed.connect(self._on_function_changed)
+        session.surface_changed.connect(self._on_surface_changed)
 
     # what the next run will be ---------------------------------------------------
     def set_method(self, name: str) -> None:
@@ -130,14 +136,17 @@ class Runs(QObject):
             run = optimizer(self.method, self.session.function, start, **self.params)
         except ValueError as exc:
             return self._refuse(str(exc))
-        used = {e.color for e in self.entries}
-        color = next(c for c in COLORS if c not in used)
-        own = {p.name for p in METHODS[self.method].params}
-        label = ", ".join(f"{k}={v:g}" for k, v in self.params.items() if k in own)
-        self.entries.append(RunEntry(run, self.method, dict(self.params), start, color, label))
-        self.selected = len(self.entries) - 1
+        self._append(run, self.method, dict(self.params), start)
         self.changed.emit()
         return None
+
+    def _append(self, run: Run, method: str, params: dict[str, Any], start: np.ndarray) -> None:
+        used = {e.color for e in self.entries}
+        color = next(c for c in COLORS if c not in used)
+        own = {p.name for p in METHODS[method].params}
+        label = ", ".join(f"{k}={v:g}" for k, v in params.items() if k in own)
+        self.entries.append(RunEntry(run, method, params, start, color, label))
+        self.selected = len(self.entries) - 1
 
     def _refuse(self, text: str) -> str:
         self.message.emit(text)
@@ -180,9 +189,56 @@ class Runs(QObject):
 
     def _on_function_changed(self) -> None:
         # The runs belong to the old function; a placed start may not exist any more.
+        # A session just loaded brings its own runs: replay them.
         self.placed_start = None
-        if self.entries:
-            self.clear()
+        pending = getattr(self.session, "pending_runs", None) or []
+        self.session.pending_runs = None
+        self.entries.clear()
+        self.selected = -1
+        for r in pending:
+            try:
+                run = optimizer(r["method"], self.session.function, r["start"], **r["params"])
+            except ValueError as exc:
+                self.message.emit(f"a saved run was not restored: {exc}")
+                continue
+            run.run(r["steps"])
+            self._append(run, r["method"], r["params"], np.array(r["start"], dtype=np.float64))
+        self.changed.emit()
+        self._on_surface_changed()
+
+    def record(self) -> list[dict[str, Any]]:
+        """The runs as a session file stores them (see `runs_record`)."""
+        return [
+            {
+                "method": e.method,
+                "params": dict(e.params),
+                "start": e.start.tolist(),
+                "steps": e.run.steps,
+            }
+            for e in self.entries
+        ]
+
+    def _on_surface_changed(self) -> None:
+        if self.basins is not None:  # drawn for another grid or slice
+            self.set_basins(None)
+
+    # basins of attraction ----------------------------------------------------------
+    def basins_job(self, n: int = 151) -> Iterator[float | Basins]:
+        """The current method from every point of an n×n grid over the plotted box:
+        a generator of progress fractions, then the `Basins` (for a worker thread)."""
+        s = self.session
+        f = s.function
+        a, b = s.axes if len(s.axes) == 2 else (0, 0)
+        probe = np.tile(s.point, (2, 1)).T
+        with np.errstate(all="ignore"):  # build every compiled program here, not in the worker
+            f(*probe), f.gradient(*probe), f.value_and_gradient(*probe), f.hessian(*probe)
+        params = {k: v for k, v in self.params.items() if k != "max_steps"}
+        steps = min(int(self.params["max_steps"]), 2000)
+        return basins_steps(f, self.method, s.box, n, s.point, (a, b), max_steps=steps, **params)
+
+    def set_basins(self, basins: Basins | None) -> None:
+        self.basins = basins
+        self.basins_changed.emit()
 
     # what the views draw -------------------------------------------------------------
     def draped(self, index: int, points: int = 4000) -> np.ndarray:

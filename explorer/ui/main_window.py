@@ -370,6 +370,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.settings.setValue("session", persistence.dumps(self.session))
             self.settings.sync()
         self.descent_panel.set_playing(False)
+        self.descent_panel.cancel_basins()
         for adapter in self.run_adapters:
             adapter.close()
         self.surface_view.close_adapters()

@@ -11,8 +11,11 @@ from __future__ import annotations
 import math
 
 from PyQt6 import QtCore, QtGui, QtWidgets
+from superqt.utils import thread_worker
 
 from explorer.calculus import METHODS, RUN_PARAMS, SCHEDULES
+from explorer.calculus.basins import Basins
+from explorer.files import write_atomic
 from explorer.session.runs import Runs
 
 from .qt_loss_plot import QLossPlot
@@ -61,6 +64,8 @@ class DescentPanel(QtWidgets.QWidget):
         self.add_button.setToolTip("Start a new run here with these settings (up to 8)")
         self.remove_button = QtWidgets.QPushButton("Remove")
         self.clear_button = QtWidgets.QPushButton("Clear")
+        self.csv_button = QtWidgets.QPushButton("CSV…")
+        self.csv_button.setToolTip("Export the selected run's trajectory as CSV")
         for b in (self.step_button, self.play, self.reset_button, self.add_button):
             b.setObjectName(f"descent_{b.text().lower().replace(' ', '_')}")
         self.speed = QtWidgets.QSpinBox()
@@ -93,6 +98,23 @@ class DescentPanel(QtWidgets.QWidget):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
         self.loss = QLossPlot(runs)
+        self.basins_size = QtWidgets.QComboBox()
+        self.basins_size.setObjectName("basins_size")
+        for n in (51, 101, 151, 201):
+            self.basins_size.addItem(f"{n} × {n}", n)
+        self.basins_size.setCurrentIndex(2)
+        self.basins_button = QtWidgets.QPushButton("Compute basins")
+        self.basins_button.setObjectName("basins_compute")
+        self.basins_button.setToolTip(
+            "Colour the map by the point this method reaches from each grid point"
+        )
+        self.basins_cancel = QtWidgets.QPushButton("Cancel")
+        self.basins_cancel.setEnabled(False)
+        self.basins_hide = QtWidgets.QPushButton("Hide")
+        self.basins_progress = QtWidgets.QProgressBar()
+        self.basins_progress.setRange(0, 1000)
+        self.basins_progress.setTextVisible(False)
+        self.worker = None  # the running basins worker, if any
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self.method)
@@ -115,8 +137,17 @@ class DescentPanel(QtWidgets.QWidget):
         row = QtWidgets.QHBoxLayout()
         row.addWidget(self.remove_button)
         row.addWidget(self.clear_button)
+        row.addWidget(self.csv_button)
         layout.addLayout(row)
         layout.addWidget(self.loss)
+        basins = QtWidgets.QGroupBox("Basins of attraction")
+        grid = QtWidgets.QGridLayout(basins)
+        grid.addWidget(self.basins_size, 0, 0)
+        grid.addWidget(self.basins_button, 0, 1)
+        grid.addWidget(self.basins_progress, 1, 0, 1, 2)
+        grid.addWidget(self.basins_cancel, 2, 0)
+        grid.addWidget(self.basins_hide, 2, 1)
+        layout.addWidget(basins)
         inspect = QtWidgets.QGroupBox("Step inspector")
         inspect_layout = QtWidgets.QVBoxLayout(inspect)
         inspect_layout.addWidget(self.inspector)
@@ -135,8 +166,12 @@ class DescentPanel(QtWidgets.QWidget):
         self.add_button.clicked.connect(self._on_add)
         self.remove_button.clicked.connect(lambda: runs.remove(runs.selected))
         self.clear_button.clicked.connect(self._on_clear)
+        self.csv_button.clicked.connect(self._on_export_csv)
         self.table.itemSelectionChanged.connect(self._on_row_selected)
         self.rate_button.clicked.connect(runs.set_rate_from_curvature)
+        self.basins_button.clicked.connect(self.compute_basins)
+        self.basins_cancel.clicked.connect(self.cancel_basins)
+        self.basins_hide.clicked.connect(lambda: runs.set_basins(None))
         self.speed.valueChanged.connect(lambda _: setattr(self, "_carry", 0.0))
         runs.changed.connect(self._on_runs_changed)
         runs.stepped.connect(self._on_runs_stepped)
@@ -209,10 +244,65 @@ class DescentPanel(QtWidgets.QWidget):
         self.set_playing(False)
         self.runs.clear()
 
+    def _on_export_csv(self) -> None:
+        if not 0 <= self.runs.selected < len(self.runs.entries):
+            self.message.setText("Add a run first: there is no trajectory to export.")
+            return
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Export trajectory", "trajectory.csv", "CSV files (*.csv)"
+        )
+        if path:
+            self.export_csv(path)
+
+    def export_csv(self, path: str) -> bool:
+        """Write the selected run's trajectory to `path`; False (and a message) on failure."""
+        try:
+            write_atomic(path, self.runs.entries[self.runs.selected].run.to_csv())
+        except OSError as exc:
+            self.message.setText(f"cannot write {path}: {exc.strerror or exc}")
+            return False
+        self.message.clear()
+        return True
+
     def _on_row_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if rows:
             self.runs.select(rows[0].row())
+
+    # basins, in a worker thread ------------------------------------------------------
+    def compute_basins(self) -> None:
+        """Start the basin map of the current method (progress shown, cancellable)."""
+        self.cancel_basins()
+        job = self.runs.basins_job(int(self.basins_size.currentData()))
+
+        def work():
+            for item in job:
+                if isinstance(item, Basins):
+                    return item
+                yield item
+            return None
+
+        worker = thread_worker(work, start_thread=False)()
+        worker.yielded.connect(lambda done: self.basins_progress.setValue(int(1000 * done)))
+        worker.returned.connect(self.runs.set_basins)
+        worker.errored.connect(lambda exc: self.message.setText(f"basins failed: {exc}"))
+        worker.finished.connect(self._on_basins_finished)
+        self.worker = worker
+        self.basins_button.setEnabled(False)
+        self.basins_cancel.setEnabled(True)
+        self.basins_progress.setValue(0)
+        worker.start()
+
+    def cancel_basins(self) -> None:
+        """Stop a running basin computation between two of its steps."""
+        if self.worker is not None:
+            self.worker.quit()
+
+    def _on_basins_finished(self) -> None:
+        self.worker = None
+        self.basins_button.setEnabled(True)
+        self.basins_cancel.setEnabled(False)
+        self.basins_progress.setValue(0)
 
     # showing the model -------------------------------------------------------------
     def _on_settings_changed(self) -> None:

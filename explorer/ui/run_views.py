@@ -12,6 +12,7 @@ from PyQt6 import QtCore
 from explorer.session.runs import Runs
 
 from .gl_runs import GLRunsAdapter
+from .map_basins import MapBasinsAdapter
 from .map_runs import MapRunsAdapter
 
 CTRL = QtCore.Qt.KeyboardModifier.ControlModifier
@@ -45,4 +46,8 @@ def attach_runs(runs: Runs, surface_view, map_view) -> list:
 
     map_view.scene().sigMouseClicked.connect(on_map_click)
     surface_view.installEventFilter(_SurfaceCtrlClick(surface_view, runs))
-    return [GLRunsAdapter(surface_view, runs), MapRunsAdapter(map_view, runs)]
+    return [
+        GLRunsAdapter(surface_view, runs),
+        MapRunsAdapter(map_view, runs),
+        MapBasinsAdapter(map_view, runs),
+    ]

@@ -1,5 +1,7 @@
 """The descent panel driven for real: widgets, runs, both views' pixels, the timer."""
 
+import json
+
 import numpy as np
 import pytest
 from PyQt6 import QtCore
@@ -240,3 +242,112 @@ def test_a_new_function_clears_the_runs(window, qtbot):
     qtbot.mouseClick(panel.add_button, QtCore.Qt.MouseButton.LeftButton)
     window.session.set_text("x^2 + 2y^2")
     assert window.runs.entries == [] and panel.table.rowCount() == 0
+
+
+def test_himmelblau_basins_have_four_colours_around_their_minima(window, qtbot):
+    from explorer.ui.map_basins import PALETTE
+
+    panel = use(window, qtbot, HIMMELBLAU)
+    choose(panel, qtbot, "gd", lr=0.01)
+    window.map_view.getViewBox().setRange(xRange=(-5, 5), yRange=(-5, 5))  # all four in view
+    settle(qtbot)
+    before = widget_pixels(window.map_view)
+    panel.basins_size.setCurrentIndex(panel.basins_size.findData(101))
+    qtbot.mouseClick(panel.basins_button, QtCore.Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.runs.basins is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=10_000)
+    b = window.runs.basins
+    assert len(b.ends) == 4
+    np.testing.assert_allclose(sorted(map(tuple, b.ends)), sorted(HIMMELBLAU_MINIMA), atol=1e-4)
+    for k, m in enumerate(b.ends):  # each minimum lies in its own basin
+        i, j = np.argmin(np.abs(b.xs - m[0])), np.argmin(np.abs(b.ys - m[1]))
+        assert b.labels[i, j] == k
+    assert set(np.unique(b.labels)) == {0, 1, 2, 3}
+    settle(qtbot)
+    after = widget_pixels(window.map_view)
+    for k, m in enumerate(b.ends):  # the map beside each minimum turns toward its basin's colour
+        p = map_to_widget(window.map_view, m[0] + 0.25, m[1] + 0.25)
+        was = before[p.y(), p.x()].astype(int)
+        now = after[p.y(), p.x()].astype(int)
+        target = PALETTE[k].astype(int)
+        assert np.abs(now - target).sum() < np.abs(was - target).sum() - 30, (k, was, now)
+    qtbot.mouseClick(panel.basins_hide, QtCore.Qt.MouseButton.LeftButton)
+    assert window.runs.basins is None
+
+
+def test_cancel_really_stops_the_basins_worker(window, qtbot):
+    panel = use(window, qtbot, "(1-x)^2 + 100(y-x^2)^2", (-2, 2), (0.0, 0.0))
+    choose(panel, qtbot, "gd", lr=1e-5)  # slow: 2000 steps on 201² points
+    panel.basins_size.setCurrentIndex(panel.basins_size.findData(201))
+    qtbot.mouseClick(panel.basins_button, QtCore.Qt.MouseButton.LeftButton)
+    assert panel.worker is not None and not panel.basins_button.isEnabled()
+    qtbot.waitUntil(lambda: panel.basins_progress.value() > 0, timeout=30_000)
+    qtbot.mouseClick(panel.basins_cancel, QtCore.Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=30_000)
+    assert window.runs.basins is None and panel.basins_button.isEnabled()
+
+
+def test_csv_export_of_the_selected_run(window, qtbot, tmp_path):
+    import csv
+
+    panel = use(window, qtbot, "x^2 + 4y^2", (-2, 2), (1.0, 1.0))
+    choose(panel, qtbot, "momentum", lr=0.05)
+    qtbot.mouseClick(panel.add_button, QtCore.Qt.MouseButton.LeftButton)
+    window.runs.step(12)
+    out = tmp_path / "run.csv"
+    assert panel.export_csv(str(out))
+    rows = list(csv.reader(out.read_text().splitlines()))
+    assert rows[0] == ["step", "x", "y", "value", "grad_norm"]
+    run = window.runs.entries[0].run
+    table = np.array([[float(c) for c in r] for r in rows[1:]])
+    assert table.shape == (13, 5)
+    np.testing.assert_array_equal(table[:, 1:3], run.trajectory)  # exact reprs
+    np.testing.assert_allclose(table[:, 3], table[:, 1] ** 2 + 4 * table[:, 2] ** 2, rtol=1e-14)
+    assert not panel.export_csv(str(tmp_path / "missing" / "run.csv"))
+    assert "cannot write" in panel.message.text()
+
+
+def test_a_session_with_runs_round_trips(window, qtbot):
+    panel = use(window, qtbot, "(1-x)^2 + 100(y-x^2)^2", (-2, 2), (-1.5, 2.0))
+    choose(panel, qtbot, "adam", lr=0.05)
+    qtbot.mouseClick(panel.add_button, QtCore.Qt.MouseButton.LeftButton)
+    window.runs.set_param("noise", 0.3)
+    window.runs.set_param("seed", 4)
+    choose(panel, qtbot, "momentum", lr=0.001)
+    qtbot.mouseClick(panel.add_button, QtCore.Qt.MouseButton.LeftButton)
+    window.runs.step(37)
+    saved = [e.run.trajectory for e in window.runs.entries]
+    data = json.loads(json.dumps(window.session.to_dict()))
+    assert [r["method"] for r in data["runs"]] == ["adam", "momentum"]
+    window.session.set_text("x^2 + y^2")  # another function: the runs go
+    assert window.runs.entries == []
+    window.session.from_dict(data)
+    assert [e.method for e in window.runs.entries] == ["adam", "momentum"]
+    for e, traj in zip(window.runs.entries, saved, strict=True):
+        np.testing.assert_array_equal(e.run.trajectory, traj)
+    assert window.runs.entries[1].params["noise"] == 0.3
+    assert panel.table.rowCount() == 2 and row_texts(panel, 1)[1] == "37"
+
+
+@pytest.mark.parametrize(
+    "runs",
+    [
+        "not a list",
+        [{"method": "sgd", "params": {}, "start": [0, 0], "steps": 1}],
+        [{"method": "gd", "params": {"lr": 99}, "start": [0, 0], "steps": 1}],
+        [{"method": "gd", "params": {}, "start": [0], "steps": 1}],
+        [{"method": "gd", "params": {}, "start": [0, 0], "steps": -1}],
+        [{"method": "gd", "params": {"lr": "0.1"}, "start": [0, 0], "steps": 1}],
+        [{"method": "gd", "params": {}, "start": [0, 0], "steps": 1}] * 9,
+    ],
+)
+def test_a_session_with_broken_runs_is_refused_and_changes_nothing(window, qtbot, runs):
+    from explorer.session.persistence import SessionFileError
+
+    panel = use(window, qtbot, "x^2 + y^2", (-2, 2), (1.0, 1.0))
+    qtbot.mouseClick(panel.add_button, QtCore.Qt.MouseButton.LeftButton)
+    data = window.session.to_dict()
+    data["runs"] = runs
+    with pytest.raises(SessionFileError, match="runs"):
+        window.session.from_dict(data)
+    assert len(window.runs.entries) == 1 and window.session.text == "x^2 + y^2"
