@@ -26,8 +26,8 @@ def check_runs(value: Any, n: int) -> list[dict[str, Any]]:
     for r in value:
         if not isinstance(r, dict) or set(r) != KEYS:
             raise ValueError(f"each run needs exactly {', '.join(sorted(KEYS))}")
-        if r["method"] not in METHODS:
-            raise ValueError(f"unknown optimizer {r['method']!r}")
+        if not isinstance(r["method"], str) or r["method"] not in METHODS:
+            raise ValueError(f"unknown optimizer {r['method']!r}"[:80])
         params = r["params"]
         if not isinstance(params, dict) or not all(
             isinstance(k, str) and (_number(v) or (k == "schedule" and isinstance(v, str)))
