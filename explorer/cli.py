@@ -250,6 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"draw this overlay (repeatable): {', '.join(OVERLAYS)}",
     )
     r.add_argument("--view", default="window", choices=["surface", "contour", "window", "graph"])
+    r.add_argument(
+        "--run",
+        action="append",
+        default=[],
+        help="draw an optimizer run, e.g. --run=adam:lr=0.05 (repeatable, up to 8)",
+    )
+    r.add_argument("--from", dest="start", help="where the --run(s) start (default: --at)")
     r.add_argument("--size", default="1200x800", help="WxH in pixels")
     r.add_argument("--domain", help="lo,hi per axis, e.g. -2,2,-2,2")
     r.add_argument("--out", required=True, help="the PNG file")

@@ -8,7 +8,8 @@ import argparse
 import sys
 
 from explorer import files
-from explorer.cli import UsageError, box, vector
+from explorer.calculus import METHODS
+from explorer.cli import UsageError, box, number, vector
 from explorer.session.overlays import OVERLAYS
 
 
@@ -46,6 +47,8 @@ def cmd_render(args: argparse.Namespace, out) -> int:
     if args.overlay:
         for name in OVERLAYS:
             s.set_overlay(name, name in args.overlay)
+    if args.run:
+        _add_runs(window.runs, args.run, args.start)
     if args.view == "surface" and s.dimension == 1:
         raise UsageError("a function of one variable has no surface; use --view=contour")
     if args.view == "graph":  # the whole graph at the point, drawn off screen
@@ -72,6 +75,33 @@ def cmd_render(args: argparse.Namespace, out) -> int:
     image = window.grab().toImage()
     window.close()
     return _write(image, args.out, size, out)
+
+
+def _add_runs(runs, specs: list[str], start: str | None) -> None:
+    """Each ``method:name=value,...`` from --from (else the point), run to its step limit."""
+    if start:
+        point = vector(start, runs.session.dimension, "--from")
+        runs.session.set_point(point)
+    for spec in specs:
+        method, _, rest = spec.partition(":")
+        if method not in METHODS:
+            raise UsageError(
+                f"--run: unknown optimizer {method!r}; choose from {', '.join(METHODS)}"
+            )
+        runs.set_method(method)
+        for item in filter(None, rest.split(",")):
+            name, eq, value = item.partition("=")
+            if not eq:
+                raise UsageError(f"--run takes method:name=value,..., got {spec!r}")
+            name = name.strip()
+            problem = runs.set_param(name, value.strip() if name == "schedule" else number(value))
+            if problem:
+                raise UsageError(f"--run {spec}: {problem}")
+        problem = runs.add()
+        if problem:
+            raise UsageError(f"--run {spec}: {problem}")
+        runs.entries[-1].run.run()
+    runs.stepped.emit()
 
 
 def _write(image, path: str, size: tuple[int, int], out) -> int:

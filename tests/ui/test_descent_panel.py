@@ -351,3 +351,33 @@ def test_a_session_with_broken_runs_is_refused_and_changes_nothing(window, qtbot
     with pytest.raises(SessionFileError, match="runs"):
         window.session.from_dict(data)
     assert len(window.runs.entries) == 1 and window.session.text == "x^2 + y^2"
+
+
+def test_render_draws_runs_into_the_png(tmp_path):
+    import subprocess
+    import sys
+
+    from PyQt6 import QtGui
+
+    from .conftest import pixels
+
+    def render(*extra):
+        return subprocess.run(
+            [sys.executable, "-m", "explorer", "render", "(1-x)^2 + 100(y-x^2)^2", *extra],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    common = ["--view=contour", "--size=400x400", "--from=-1.5,2"]
+    plain, drawn = tmp_path / "plain.png", tmp_path / "runs.png"
+    assert render(*common, f"--out={plain}").returncode == 0
+    r = render(*common, "--run=momentum:lr=0.001", "--run=gd:lr=0.001", f"--out={drawn}")
+    assert r.returncode == 0, r.stderr
+    before, after = (pixels(QtGui.QImage(str(p))) for p in (plain, drawn))
+    for color in COLORS[:2]:
+        assert near(after, color, 30) > near(before, color, 30) + 100
+    bad = render("--run=sgd", f"--out={tmp_path / 'bad.png'}")
+    assert bad.returncode == 2 and "unknown optimizer 'sgd'" in bad.stderr
+    bad = render("--run=gd:lr=50", f"--out={tmp_path / 'bad.png'}")
+    assert bad.returncode == 2 and "learning rate" in bad.stderr
