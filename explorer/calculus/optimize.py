@@ -68,6 +68,7 @@ class Run:
                 f"({', '.join(f'{c:g}' for c in start)}); choose another point"
             )
         self._rng = np.random.default_rng(self.seed)
+        self._arrays: dict[str, np.ndarray] = {}
         self._x: list[list[float]] = [start]
         self._values = [float(value)]
         self._norms = [math.hypot(*g)]
@@ -80,17 +81,28 @@ class Run:
             self.stop_reason = self._critical(start)
 
     # the record -------------------------------------------------------------
+    def _frozen(self, name: str, items: list) -> np.ndarray:
+        """`items` as a read-only array, rebuilt only when the run has moved on
+        (the views ask for the same record several times per frame)."""
+        cached = self._arrays.get(name)
+        if cached is None or len(cached) != len(items):
+            cached = np.array(items, dtype=np.float64)
+            cached.flags.writeable = False
+            self._arrays[name] = cached
+        return cached
+
     @property
     def trajectory(self) -> np.ndarray:
-        return np.array(self._x)
+        """Every iterate, shape ``(steps + 1, n)`` (read-only)."""
+        return self._frozen("x", self._x)
 
     @property
     def values(self) -> np.ndarray:
-        return np.array(self._values)
+        return self._frozen("values", self._values)
 
     @property
     def grad_norms(self) -> np.ndarray:
-        return np.array(self._norms)
+        return self._frozen("norms", self._norms)
 
     @property
     def steps(self) -> int:
