@@ -52,6 +52,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.runs = Runs(self.session, self)
         self.descent_panel = DescentPanel(self.runs)
         self.run_adapters = attach_runs(self.runs, self.surface_view, self.map_view)
+        for view in (self.surface_view, self.map_view):
+            self.descent_panel.bind_space(view)
         self.docks = {}
         for name, title, widget, area in (
             (

@@ -44,7 +44,9 @@ class MapBasinsAdapter:
         self.ends.setZValue(45)
         for item in (self.image, self.ends):
             view.addItem(item)
-        runs.basins_changed.connect(self._on_basins_changed)
+        self._connections = [(runs.basins_changed, self._on_basins_changed)]
+        for signal, slot in self._connections:
+            signal.connect(slot)
         self._on_basins_changed()
 
     def _on_basins_changed(self) -> None:
@@ -63,4 +65,6 @@ class MapBasinsAdapter:
         self.ends.setData(b.ends[:, 0], b.ends[:, 1])
 
     def close(self) -> None:
-        self.runs.basins_changed.disconnect(self._on_basins_changed)
+        for signal, slot in self._connections:
+            signal.disconnect(slot)
+        self._connections = []

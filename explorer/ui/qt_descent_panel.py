@@ -179,9 +179,14 @@ class DescentPanel(QtWidgets.QWidget):
         runs.message.connect(self.message.setText)
         runs.session.point_changed.connect(self._on_start_changed)
 
-        self._menu_actions = []
+        # Space steps where the runs are seen (this panel, the views: `bind_space`),
+        # not window-wide: the graph panel's own Space plays its sweeps.
+        step = QtGui.QAction("&Step\tSpace", self)
+        step.setStatusTip("One step of every run")
+        step.triggered.connect(self.step)
+        self._menu_actions = [step]
+        self.bind_space(self)
         for text, shortcut, slot, tip in (
-            ("&Step", "Space", self.step, "One step of every run"),
             ("&Run / pause", "Ctrl+Space", self.play.toggle, "Animate the runs, or pause them"),
             ("&Add run", "Ctrl+Shift+A", self._on_add, "A new run with these settings"),
             ("R&eset runs", "Ctrl+Shift+R", self._on_reset, "Every run back to its start"),
@@ -196,6 +201,12 @@ class DescentPanel(QtWidgets.QWidget):
             self._menu_actions.append(action)
         self._on_settings_changed()
         self._on_runs_changed()
+
+    def bind_space(self, widget: QtWidgets.QWidget) -> None:
+        """Space steps the runs while the focus is in `widget` (or its children)."""
+        space = QtGui.QShortcut(QtGui.QKeySequence("Space"), widget)
+        space.setContext(QtCore.Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        space.activated.connect(self.step)
 
     def menu_actions(self) -> list[QtGui.QAction]:
         """The Descent menu: step, run/pause, add, reset, clear (with their shortcuts)."""
