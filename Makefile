@@ -21,7 +21,9 @@ bench: system $(STAMP)
 	$(PY) tests/benchmarks/run.py; engine=$$?; \
 	$(PY) tests/benchmarks/run_descent.py; descent=$$?; \
 	xvfb-run -a -s "-screen 0 1600x1000x24 +extension GLX +render" $(PY) tests/benchmarks/run_ui.py; \
-	ui=$$?; test $$engine -eq 0 -a $$descent -eq 0 -a $$ui -eq 0
+	ui=$$?; \
+	xvfb-run -a -s "-screen 0 1600x1000x24 +extension GLX +render" $(PY) tests/benchmarks/run_descent_ui.py; \
+	panel=$$?; test $$engine -eq 0 -a $$descent -eq 0 -a $$ui -eq 0 -a $$panel -eq 0
 
 lint: $(STAMP)
 	$(PY) -m ruff check explorer tests

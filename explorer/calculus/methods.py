@@ -54,6 +54,8 @@ class Method:
     state: tuple[str, ...] = ()  # per-coordinate state, zero at the start
     update: Update | None = None
     rule: str = ""  # the update rule as the panel and docs show it
+    # the per-coordinate rate the method applies to ∇f next, from its state (adaptive methods)
+    rates: Callable[[tuple, Mapping[str, float], int, float], Any] | None = None
 
     def defaults(self) -> dict[str, float]:
         return {p.name: p.default for p in self.params}
@@ -99,6 +101,15 @@ def _adam(x, g, s, p, t, lr):
     return x - lr * v_hat / (s_hat**0.5 + p["eps"]), (v, sq)
 
 
+def _root_rates(s, p, t, lr):
+    return lr / (s[0] + p["eps"]) ** 0.5
+
+
+def _adam_rates(s, p, t, lr):
+    # the rate multiplying the bias-corrected momentum v̂ at step t
+    return lr / ((s[1] / (1 - p["beta2"] ** t)) ** 0.5 + p["eps"])
+
+
 _BETA = Param("beta", 0.9, 0.0, 0.9999, "momentum β")
 
 METHODS: dict[str, Method] = {
@@ -123,6 +134,7 @@ METHODS: dict[str, Method] = {
             ("s",),
             _adagrad,
             "s ← s + ∇f²;  x ← x − η∇f/√(s + ε)",
+            _root_rates,
         ),
         Method(
             "rmsprop",
@@ -131,6 +143,7 @@ METHODS: dict[str, Method] = {
             ("s",),
             _rmsprop,
             "s ← γs + (1−γ)∇f²;  x ← x − η∇f/√(s + ε)",
+            _root_rates,
         ),
         Method(
             "adam",
@@ -144,6 +157,7 @@ METHODS: dict[str, Method] = {
             ("v", "s"),
             _adam,
             "v ← β₁v + (1−β₁)∇f;  s ← β₂s + (1−β₂)∇f²;  x ← x − η v̂/(√ŝ + ε)",
+            _adam_rates,
         ),
         Method(
             "newton",

@@ -85,10 +85,14 @@ class Run:
         """`items` as a read-only array, rebuilt only when the run has moved on
         (the views ask for the same record several times per frame)."""
         cached = self._arrays.get(name)
-        if cached is None or len(cached) != len(items):
+        if cached is None or len(cached) > len(items):
             cached = np.array(items, dtype=np.float64)
-            cached.flags.writeable = False
-            self._arrays[name] = cached
+        elif len(cached) < len(items):  # convert only the new entries
+            cached = np.concatenate([cached, np.array(items[len(cached) :], dtype=np.float64)])
+        else:
+            return cached
+        cached.flags.writeable = False
+        self._arrays[name] = cached
         return cached
 
     @property
@@ -134,6 +138,14 @@ class Run:
     def state(self, name: str) -> np.ndarray:
         """A per-coordinate state vector of the method (e.g. ``"v"``, ``"s"``, ``"mu"``)."""
         return np.array([s[self.method.state.index(name)] for s in self._state])
+
+    def rates(self) -> np.ndarray | None:
+        """The per-coordinate rate an adaptive method applied at its last step
+        (η/√(s + ε) and kin), or None for a method with one rate for all."""
+        if self.method.rates is None or self._t == 0:
+            return None
+        state = tuple(self.state(name) for name in self.method.state)
+        return np.asarray(self.method.rates(state, self.params, self._t, self.rate(self._t)))
 
     def rate(self, t: int | None = None) -> float:
         """The learning rate η_t of step `t` (default: the next one) under the schedule."""

@@ -48,6 +48,8 @@ class RunEntry:
     start: np.ndarray
     color: tuple[int, int, int]
     label: str = field(default="")
+    # the draped path so far: (steps covered, points per step, (m, n + 1) points and f)
+    draped: tuple[int, int, np.ndarray] | None = None
 
 
 class Runs(QObject):
@@ -169,6 +171,7 @@ class Runs(QObject):
         """Every run back to its start (same method, parameters and colour)."""
         for e in self.entries:
             e.run = optimizer(e.method, self.session.function, e.start, **e.params)
+            e.draped = None
         self.changed.emit()
 
     def remove(self, index: int) -> None:
@@ -241,22 +244,35 @@ class Runs(QObject):
         self.basins_changed.emit()
 
     # what the views draw -------------------------------------------------------------
-    def draped(self, index: int, points: int = 4000) -> np.ndarray:
+    def draped(self, index: int) -> np.ndarray:
         """The run's path on the plotted axes with f along it, shape ``(m, 3)``.
 
-        Each step is subdivided (up to `points` in all) and f evaluated along
-        it, so that the path follows the surface instead of cutting through
-        it between iterates; NaN where f is undefined leaves a gap.
+        Each step is subdivided (8 points a step in a short run, fewer in a
+        long one) and f evaluated along it, so that the path follows the
+        surface instead of cutting through it between iterates; NaN where f is
+        undefined leaves a gap. Only the steps taken since the last call are
+        evaluated.
         """
-        traj = self.entries[index].run.trajectory
+        e = self.entries[index]
+        traj = e.run.trajectory
+        steps = len(traj) - 1
+        per = 8 if steps < 500 else 2 if steps < 2000 else 1
+        done, cached_per, path = e.draped if e.draped is not None else (0, per, None)
+        if path is None or cached_per != per or done > steps:
+            done, path = 0, np.empty((0, traj.shape[1] + 1))
+        if steps > done or path.shape[0] == 0:
+            part = traj[done:]
+            t = np.linspace(0.0, 1.0, per, endpoint=False)
+            seg = part[:-1, None, :] + t[None, :, None] * np.diff(part, axis=0)[:, None, :]
+            new = seg.reshape(-1, traj.shape[1])
+            with np.errstate(all="ignore"):
+                z = np.broadcast_to(self.session.function(*new.T), new.shape[:1])
+            path = np.concatenate([path, np.column_stack([new, z])])
+            e.draped = (steps, per, path)
         a, b = self.session.axes
-        per = max(1, min(16, points // max(1, len(traj) - 1)))
-        t = np.linspace(0.0, 1.0, per, endpoint=False)
-        seg = traj[:-1, None, :] + t[None, :, None] * np.diff(traj, axis=0)[:, None, :]
-        path = np.concatenate([seg.reshape(-1, traj.shape[1]), traj[-1:]])
-        with np.errstate(all="ignore"):
-            z = np.broadcast_to(self.session.function(*path.T), path.shape[:1])
-        return np.column_stack([path[:, a], path[:, b], z])
+        last = np.append(traj[-1], e.run.values[-1])
+        full = np.concatenate([path, last[None, :]])
+        return full[:, [a, b, -1]]
 
     # what the panel shows ------------------------------------------------------------
     def reason_text(self, entry: RunEntry) -> str:

@@ -9,6 +9,7 @@ refused start or parameter is shown in the panel and nothing else changes.
 from __future__ import annotations
 
 import math
+import time
 
 from PyQt6 import QtCore, QtGui, QtWidgets
 from superqt.utils import thread_worker
@@ -33,6 +34,7 @@ class DescentPanel(QtWidgets.QWidget):
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._on_tick)
         self._carry = 0.0  # fractional steps owed at slow speeds
+        self._shown_at = 0.0  # when the table last showed the runs
 
         self.method = QtWidgets.QComboBox()
         self.method.setObjectName("descent_method")
@@ -233,6 +235,8 @@ class DescentPanel(QtWidgets.QWidget):
         self.play.setText("Pause" if on else "Run")
         self._carry = 0.0
         self.timer.start() if on else self.timer.stop()
+        if not on:
+            self._on_runs_stepped()  # the numbers where the runs paused
 
     def _on_tick(self) -> None:
         self._carry += self.speed.value() * FRAME_MS / 1000
@@ -351,6 +355,13 @@ class DescentPanel(QtWidgets.QWidget):
         self._on_runs_stepped()
 
     def _on_runs_stepped(self) -> None:
+        # While animating, the table and the inspector follow at most 10 times a
+        # second: their text changes re-lay out the window, which costs more
+        # than the steps. A pause shows the final numbers.
+        now = time.monotonic()
+        if self.timer.isActive() and now - self._shown_at < 0.1:
+            return
+        self._shown_at = now
         for i, e in enumerate(self.runs.entries):
             run = e.run
             cells = (
@@ -375,11 +386,18 @@ class DescentPanel(QtWidgets.QWidget):
         limit = report.stability_limit
         stable = "stable" if report.lr < limit else "unstable: past 2/λ_max"
         cond = report.condition
+        run = self.runs.entries[self.runs.selected].run
+        extra = ""
+        rates = run.rates()
+        if rates is not None:
+            extra += f"\nrate per coordinate now: ({', '.join(f'{r:.3g}' for r in rates)})"
+        if "v" in run.method.state and run.steps:
+            extra += f"\nvelocity v: ({', '.join(f'{c:.3g}' for c in run.state('v'))})"
         self.inspector.setText(
             f"a gradient step of η = {report.lr:.4g} from here:\n"
             f"predicted decrease, first order η|∇f|²: {report.first_order:.4g}\n"
             f"predicted decrease, quadratic model: {report.quadratic:.4g}\n"
             f"actual decrease: {report.actual:.4g}\n"
             f"2/λ_max = {limit:.4g} ({stable})\n"
-            f"condition λ_max/λ_min = {'—' if math.isnan(cond) else f'{cond:.4g}'}"
+            f"condition λ_max/λ_min = {'—' if math.isnan(cond) else f'{cond:.4g}'}" + extra
         )

@@ -183,3 +183,21 @@ def test_gradient_noise_is_seeded_and_added_to_the_gradient():
     kick = np.random.default_rng(7).standard_normal(2) * 0.5  # the documented noise
     g = np.array(grad(*start))
     np.testing.assert_allclose(a.trajectory[1], np.array(start) - 0.1 * (g + kick), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["adagrad", "rmsprop", "adam"])
+def test_the_per_coordinate_rate_is_the_one_the_last_step_applied(name):
+    text, grad, start = QUADRATIC
+    hand, params = HAND[name]
+    run = optimizer(name, parse(text), start, **params)
+    assert run.rates() is None  # no step yet
+    run.run(2)
+    x1, x2 = run.trajectory[1], run.trajectory[2]
+    if name == "adam":  # the rate multiplies the bias-corrected momentum v̂
+        b1 = params["beta1"]
+        g0, g1 = np.array(grad(*start)), np.array(grad(*x1))
+        applied = ((1 - b1) * (b1 * g0 + g1)) / (1 - b1**2)
+    else:
+        applied = np.array(grad(*x1))
+    np.testing.assert_allclose(x2 - x1, -run.rates() * applied, rtol=1e-12)
+    assert optimizer("gd", parse(text), start).rates() is None

@@ -384,3 +384,18 @@ def test_render_draws_runs_into_the_png(tmp_path):
     assert bad.returncode == 2 and "unknown optimizer 'sgd'" in bad.stderr
     bad = render("--run=gd:lr=50", f"--out={tmp_path / 'bad.png'}")
     assert bad.returncode == 2 and "learning rate" in bad.stderr
+
+
+def test_the_selected_runs_next_step_and_adapted_rates_are_shown(window, qtbot):
+    panel = use(window, qtbot, "x^2 + 4y^2", (-2, 2), (1.0, 1.0))
+    choose(panel, qtbot, "gd", lr=0.1)
+    qtbot.mouseClick(panel.add_button, QtCore.Qt.MouseButton.LeftButton)
+    step = window.run_adapters[1].step
+    xs, ys = step.getData()
+    # from (1, 1): −η∇f = −0.1·(2, 8), by hand
+    np.testing.assert_allclose([xs, ys], [[1.0, 0.8], [1.0, 0.2]])
+    choose(panel, qtbot, "adagrad", lr=0.5)
+    qtbot.mouseClick(panel.add_button, QtCore.Qt.MouseButton.LeftButton)
+    window.runs.step(1)
+    # after one AdaGrad step s = ∇f² at the start: rates 0.5/√(4 + ε), 0.5/√(64 + ε)
+    assert "rate per coordinate now: (0.25, 0.0625)" in panel.inspector.text()
