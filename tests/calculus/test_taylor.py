@@ -11,6 +11,7 @@ from explorer.calculus import (
     directional_derivative,
     linear_model,
     quadratic_model,
+    restrict,
     steepest_descent,
 )
 from explorer.engine import parse
@@ -86,3 +87,24 @@ def test_steepest_descent_at_a_critical_point_is_no_direction():
     f = parse("x^2 + y^2")
     assert steepest_descent(f, (0, 0)).tolist() == [0.0, 0.0]
     np.testing.assert_allclose(steepest_descent(f, (3, 4)), [-0.6, -0.8])
+
+
+def test_angles_and_unit_directions_by_hand():
+    f = parse("x^2 + y^2")  # ∇f(1, 0) = (2, 0)
+    assert angle_to_gradient(f, (1, 0), (1, 1)) == pytest.approx(math.pi / 4)
+    assert angle_to_gradient(f, (1, 0), (-3, 0)) == pytest.approx(math.pi)
+    for g in [(0.1, 0.7), (0.3, 0.3), (1e-3, 7.0)]:  # along ∇f, rounding or not: 0
+        assert angle_to_gradient(f, (g[0] / 2, g[1] / 2), (3 * g[0], 3 * g[1])) < 1e-7
+    np.testing.assert_allclose(steepest_descent(f, (0.15, 0.2)), [-0.6, -0.8])  # |∇f| < 1
+    assert describe(linear_model(parse("0.5x"), (0,)), ("x",)) == "0.5 x"
+    assert math.isnan(linear_model(parse("1/x"), (0,)).error(1.0))
+
+
+def test_a_slice_is_the_function_with_the_others_fixed():
+    f = parse("x + 10y + 100z")
+    piece = restrict(f, [0, 2], [1.0, 2.0, 3.0])
+    assert piece(4.0, 5.0) == 4 + 20 + 500
+    with pytest.raises(TypeError, match="takes 2 arguments, got 1"):
+        piece(4.0)
+    with pytest.raises(ValueError, match="needs 3 coordinates"):
+        restrict(f, [0, 1], [1.0, 2.0])
