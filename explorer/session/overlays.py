@@ -106,7 +106,7 @@ OVERLAYS: dict[str, Overlay] = {
         _entry(
             "direction",
             "Dial directi&on v",
-            "The steepest-descent dial's direction v at the point (View → Directions)",
+            "The steepest-descent dial's direction v at the point (the Dial tab)",
             False,
             None,
             MAP,

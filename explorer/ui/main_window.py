@@ -21,6 +21,7 @@ from .qt_function_panel import FunctionPanel
 from .qt_graph_panel import GraphPanel
 from .qt_inspector import InspectorPanel
 from .qt_map_view import MapView
+from .qt_sections_panel import SectionsPanel
 from .qt_session_files import SessionFiles
 from .run_views import attach_runs
 
@@ -91,10 +92,13 @@ class MainWindow(QtWidgets.QMainWindow):
         )
         self.critical_table = CriticalTable(self.session)
         self.direction_panel = DirectionPanel(self.session)
-        self._add_tab("critical", "Critical points", self.critical_table)
-        self._add_tab("directions", "Directions", self.direction_panel)
+        self._add_tab("critical", "Critical", self.critical_table)
+        self.sections_panel = SectionsPanel(self.session)
+        self._add_tab("directions", "Dial", self.direction_panel)
+        self._add_tab("sections", "Sections", self.sections_panel)
         self.docks["critical"].visibilityChanged.connect(self.critical_table.set_shown)
         self.tabifyDockWidget(self.docks["inspector"], self.docks["descent"])
+        self.docks["sections"].visibilityChanged.connect(self.sections_panel.set_shown)
         self.docks["inspector"].raise_()
         self.graph_panel = GraphPanel(self.session)
         graph_dock = QtWidgets.QDockWidget("Backpropagation graph", self)
