@@ -116,8 +116,10 @@ class Session(QObject):
         self.direction = 0.0  # the dial's direction: radians from the first plotted axis
         self._cache: dict[str, Any] = {}
         self.preset: str | None = None
+        self._remembered: dict[str, tuple[tuple[float, float], float]] = {}
+        self._preset_overlays: tuple[str, ...] = ()  # turned on by the shown preset
         self._apply(DEFAULT.text, parse(DEFAULT.text), DEFAULT.domain, DEFAULT.point)
-        self.preset = DEFAULT.name
+        self.load_preset(DEFAULT)
 
     # changing the state -------------------------------------------------------
     def _apply(self, text: str, f: Function, domain, point) -> None:
@@ -136,28 +138,50 @@ class Session(QObject):
             f = parse(text)
         except ParseError as exc:
             return exc
-        old = dict(
-            zip(self.function.variables, zip(self.domain, self.point, strict=True), strict=True)
-        )
+        return self.set_function(text, f)
+
+    def set_function(self, text: str, f: Function) -> ParseError | None:
+        """Use `f`, parsed from `text` (perhaps compiled in a worker), as the function.
+
+        Each variable keeps the interval and coordinate it last had, in this
+        function or an earlier one since the last preset, so that typing over a
+        preset (which passes through functions of fewer variables) keeps its domain.
+        On a ParseError (a derivative beyond the size limits) change nothing and return it.
+        """
+        old = {**self._remembered, **self._current_axes()}
         domain = [old[v][0] if v in old else (-2.0, 2.0) for v in f.variables]
         point = [
             old[v][1] if v in old else 0.5 * (d[0] + d[1])
             for v, d in zip(f.variables, domain, strict=True)
         ]
-        try:  # builds the derivative graphs now, so their limits are met here
+        try:  # builds the derivative graphs now (at once if a worker did), so their limits are met
             f.hessian(*point)
         except ParseError as exc:
             return exc
+        self._remembered = old
         self._apply(text, f, domain, point)
         self.preset = None
         self.function_changed.emit()
         return None
 
+    def _current_axes(self) -> dict[str, tuple[tuple[float, float], float]]:
+        return dict(
+            zip(self.function.variables, zip(self.domain, self.point, strict=True), strict=True)
+        )
+
     def load_preset(self, preset: Preset) -> None:
+        """Show `preset`, with the overlays its note speaks of turned on (and those
+        the previous preset turned on back to their defaults)."""
         self._apply(preset.text, parse(preset.text), preset.domain, preset.point)
+        self._remembered = {}
         self.preset = preset.name
         self.zrange_fixed = None
-        self.function_changed.emit()
+        for name in self._preset_overlays:
+            self.overlays[name] = OVERLAYS[name].default
+        self._preset_overlays = tuple(n for n in preset.overlays if not self.overlays[n])
+        for name in preset.overlays:
+            self.overlays[name] = True
+        self.function_changed.emit()  # covers the overlays too, as in from_dict
 
     def set_point(self, point) -> None:
         p = np.array(point, dtype=np.float64).reshape(-1)
@@ -582,4 +606,7 @@ class Session(QObject):
         `persistence.SessionFileError` (a ValueError) and changes nothing."""
         from . import persistence
 
-        persistence.apply_state(self, persistence.validate(data))
+        state = persistence.validate(data)
+        self._remembered = {}  # a restored session starts afresh, like a preset
+        self._preset_overlays = ()
+        persistence.apply_state(self, state)

@@ -18,9 +18,10 @@ class Preset:
     domain: tuple[tuple[float, float], ...]  # one interval per variable
     point: tuple[float, ...]
     note: str = ""
+    overlays: tuple[str, ...] = ()  # what the note speaks of, turned on with the preset
 
 
-_C, _E, _O = "Chapter 18.4", "Exercises", "Optimization test functions"
+_C, _E, _S, _O = "Chapter 18.4", "Exercises", "Saddle points", "Optimization test functions"
 SQUARE2 = ((-2.0, 2.0), (-2.0, 2.0))
 
 PRESETS: tuple[Preset, ...] = (
@@ -39,6 +40,7 @@ PRESETS: tuple[Preset, ...] = (
         SQUARE2,
         (1.5, 1.0),
         "−∇f is the direction of steepest descent; it is not aimed at the minimum.",
+        ("descent",),
     ),
     Preset(
         _C,
@@ -47,6 +49,7 @@ PRESETS: tuple[Preset, ...] = (
         ((-2.0, 3.0),),
         (1.0,),
         "Critical points x = −1, 0, 2 with values −5, 0, −32; the minimum is at 2.",
+        ("critical",),
     ),
     Preset(
         _C,
@@ -63,6 +66,7 @@ PRESETS: tuple[Preset, ...] = (
         SQUARE2,
         (-1.0, 0.0),
         "At (−1, 0) the quadratic model is e⁻¹(−1 − (x+1) + (x+1)² + y²).",
+        ("quadratic",),
     ),
     Preset(
         _C,
@@ -103,6 +107,7 @@ PRESETS: tuple[Preset, ...] = (
         SQUARE2,
         (0.8, 0.4),
         "Only critical point (0, 0), with H = 0; f(x, x) = 2x³: neither max nor min.",
+        ("critical",),
     ),
     Preset(
         _E,
@@ -200,14 +205,23 @@ PRESETS: tuple[Preset, ...] = (
         (0.5, 0.5),
         "Global minimum −78.33 at (−2.9035, −2.9035).",
     ),
-    Preset(_O, "Saddle x² − y²", "x^2 - y^2", SQUARE2, (1.0, 0.5), "A saddle at the origin."),
     Preset(
-        _O,
+        _S,
+        "Saddle x² − y²",
+        "x^2 - y^2",
+        SQUARE2,
+        (1.0, 0.5),
+        "A saddle at the origin: the Hessian's eigenvalues have both signs.",
+        ("critical", "eigen"),
+    ),
+    Preset(
+        _S,
         "Monkey saddle x³ − 3xy²",
         "x^3 - 3x*y^2",
         SQUARE2,
         (0.8, 0.6),
-        "A degenerate critical point with three valleys.",
+        "A degenerate critical point with three valleys: H = 0 there.",
+        ("critical",),
     ),
     Preset(
         _C,
@@ -221,7 +235,7 @@ PRESETS: tuple[Preset, ...] = (
 )
 PATHS_PRESET = PRESETS[-1]  # the graph panel's one-click case
 
-GROUPS: tuple[str, ...] = (_C, _E, _O)
+GROUPS: tuple[str, ...] = (_C, _E, _S, _O)
 DEFAULT = PRESETS[4]  # x e^(−x²−y²): the chapter's surface with a visible quadratic
 
 

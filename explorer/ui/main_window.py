@@ -8,6 +8,7 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 from explorer import __version__, files
 from explorer.session import persistence
 from explorer.session.model import Session
+from explorer.session.numbers import number
 from explorer.session.overlays import CURVE, OVERLAYS
 from explorer.session.runs import Runs
 
@@ -262,13 +263,12 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_point_changed(self) -> None:
         s = self.session
         info = s.info()
+        out = s.function.output_name
         coords = ", ".join(
-            f"{v}={x:.4g}" for v, x in zip(s.function.variables, s.point, strict=True)
+            f"{v} = {number(x, 4)}" for v, x in zip(s.function.variables, s.point, strict=True)
         )
-        self.status_point.setText(
-            f"{coords}   {s.function.output_name}={info.value:.6g}   "
-            f"|∇{s.function.output_name}|={info.gradient_norm:.4g}"
-        )
+        norm = number(info.gradient_norm, 4)
+        self.status_point.setText(f"{coords}    {out} = {number(info.value)}    |∇{out}| = {norm}")
 
     # commands ----------------------------------------------------------------
     def reset_camera(self) -> None:

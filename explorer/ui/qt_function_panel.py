@@ -1,35 +1,88 @@
 """The function panel: presets, the expression field with live validation, the
 domain, resolution and z-range, and for more than two variables the plotted
-axes and a slider for each other variable."""
+axes and a slider for each other variable.
+
+Typing is applied after a pause (or on Enter), never a half-typed word: a text
+that ends in what may be the start of a function's name waits for the next
+key. The derivatives of an accepted text are compiled in a worker thread, so a
+long expression never blocks the window; the session gets the built function.
+"""
 
 from __future__ import annotations
 
 import html
+import re
 
+import numpy as np
 from PyQt6 import QtCore, QtGui, QtWidgets
+from superqt.utils import QSignalDebouncer
 
-from explorer.engine import ParseError
+from explorer.engine import CONSTANTS, FUNCTIONS, Function, ParseError, parse
 from explorer.session import presets
 from explorer.session.model import RESOLUTIONS, Session
+from explorer.session.numbers import number
+
+from .qt_number_field import NumberField, WheelGuard
 
 SLIDER_STEPS = 1000
+APPLY_PAUSE_MS = 600  # longer than the gap between two keys of a word, short enough to feel live
+_NAMES = (*FUNCTIONS, *CONSTANTS)
+_TRAILING_WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*$")
 
 
-def spin(
-    lo: float = -1e6, hi: float = 1e6, value: float = 0.0, decimals: int = 3, step: float = 0.1
-) -> QtWidgets.QDoubleSpinBox:
-    box = QtWidgets.QDoubleSpinBox()
-    box.setRange(lo, hi)
-    box.setDecimals(decimals)
-    box.setSingleStep(step)
-    box.setValue(value)
-    box.setKeyboardTracking(False)  # act on Enter or focus change, not on every digit
-    narrow(box)
-    return box
+def unfinished_word(text: str, variables: tuple[str, ...] = ()) -> str | None:
+    """The identifier `text` ends in if it may be the start of a longer name of the
+    language ("si" of sin, "ex" of exp), unless it is a name of its own or one of
+    the current `variables`: applied now, it would become a new variable."""
+    m = _TRAILING_WORD.search(text)
+    if m is None:
+        return None
+    word = m.group()
+    if word in _NAMES or word in variables:
+        return None
+    return word if any(name.startswith(word) for name in _NAMES) else None
+
+
+def compile_derivatives(f: Function) -> None:
+    """Build every program the views use (value, gradient, Hessian; on scalars and
+    on grids), so that nothing is compiled later on the GUI thread."""
+    scalars = [0.0] * f.dimension
+    grids = [np.zeros(2)] * f.dimension
+    with np.errstate(all="ignore"):
+        f.value_and_gradient(*scalars)
+        f.hessian(*scalars)
+        f(*grids)
+        f.value_and_gradient(*grids)
+        f.gradient(*grids)
+        f.hessian(*grids)
+
+
+class _CompileSignals(QtCore.QObject):
+    done = QtCore.pyqtSignal(int, str, object)  # generation, text, Function or ParseError
+
+
+class _Compile(QtCore.QRunnable):
+    """One text's derivatives, compiled in the thread pool. A plain QRunnable, not
+    superqt's worker: that one swaps the process-wide warning filters while it runs."""
+
+    def __init__(self, generation: int, text: str, f: Function) -> None:
+        super().__init__()
+        self.generation, self.text, self.function = generation, text, f
+        self.signals = _CompileSignals()
+
+    def run(self) -> None:
+        result: Function | ParseError = self.function
+        try:
+            compile_derivatives(self.function)
+        except ParseError as exc:  # a derivative beyond the size limits
+            result = exc
+        except Exception as exc:  # noqa: BLE001 - a worker must report, never raise
+            result = ParseError(f"cannot differentiate this function: {exc}")
+        self.signals.done.emit(self.generation, self.text, result)
 
 
 def narrow(widget: QtWidgets.QWidget, minimum: int = 60) -> None:
-    """Let a wide-hinted widget (a big range, a long preset name) share a narrow dock."""
+    """Let a wide-hinted widget (a long preset name) share a narrow dock."""
     widget.setMinimumWidth(minimum)
     widget.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
 
@@ -38,6 +91,13 @@ class FunctionPanel(QtWidgets.QWidget):
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(parent)
         self.session = session
+        self._wheel_guard = WheelGuard(self)
+        self._generation = 0  # of the text being applied; older compilations are dropped
+        self._waiting = False  # for the typing to pause
+        self._compiling: dict[int, _Compile] = {}  # kept alive until they report
+        self._pause = QSignalDebouncer(parent=self)
+        self._pause.setTimeout(APPLY_PAUSE_MS)
+        self._pause.triggered.connect(self._on_pause)
         layout = QtWidgets.QVBoxLayout(self)
 
         self.presets = QtWidgets.QComboBox()
@@ -62,21 +122,27 @@ class FunctionPanel(QtWidgets.QWidget):
                     model.appendRow(item)
         self.presets.setModel(model)
         narrow(self.presets, 120)
+        self._wheel_guard.guard(self.presets)
         self.presets.activated.connect(self._on_preset_chosen)
         layout.addWidget(self.presets)
 
         self.editor = QtWidgets.QLineEdit()
         self.editor.setPlaceholderText("e.g. x*exp(-x^2-y^2)  or  a = x+y; f = a^2")
         self.editor.setToolTip(
-            "Type a function; it is drawn as soon as it is valid.\n"
+            "Type a function; it is drawn when you pause or press Enter.\n"
             "^ or ** for powers, 2x for 2*x, a = …; separates definitions,\n"
             "f(x, y) = … fixes the variable order."
         )
         font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
         self.editor.setFont(font)
         self.editor.textEdited.connect(self._on_text_edited)
-        self.editor.returnPressed.connect(lambda: self._on_text_edited(self.editor.text()))
+        self.editor.returnPressed.connect(self._on_return)
         layout.addWidget(self.editor)
+        self.hint = QtWidgets.QLabel()  # waiting for a word to end, or compiling
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555; font-style: italic;")
+        self.hint.hide()
+        layout.addWidget(self.hint)
         self.error = QtWidgets.QLabel()
         self.error.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.error.setWordWrap(True)
@@ -93,17 +159,16 @@ class FunctionPanel(QtWidgets.QWidget):
         axes_row = QtWidgets.QHBoxLayout()
         for box in self.axis_boxes:
             narrow(box)
+            self._wheel_guard.guard(box)
             box.activated.connect(self._on_axes_chosen)
             axes_row.addWidget(box)
         self.axes_label = QtWidgets.QLabel("Plotted axes")
         form.addRow(self.axes_label, axes_row)
-        self.domain_rows: list[
-            tuple[QtWidgets.QLabel, QtWidgets.QDoubleSpinBox, QtWidgets.QDoubleSpinBox]
-        ] = []
+        self.domain_rows: list[tuple[QtWidgets.QLabel, NumberField, NumberField]] = []
         for k in range(2):
-            lo, hi = spin(), spin()
-            lo.valueChanged.connect(lambda _v, k=k: self._on_domain_edited(k))
-            hi.valueChanged.connect(lambda _v, k=k: self._on_domain_edited(k))
+            lo, hi = NumberField(), NumberField()
+            lo.valueEdited.connect(lambda _v, k=k: self._on_domain_edited(k))
+            hi.valueEdited.connect(lambda _v, k=k: self._on_domain_edited(k))
             row = QtWidgets.QHBoxLayout()
             row.addWidget(lo)
             row.addWidget(QtWidgets.QLabel("to"))
@@ -113,6 +178,7 @@ class FunctionPanel(QtWidgets.QWidget):
             form.addRow(label, row)
         self.resolution = QtWidgets.QComboBox()
         narrow(self.resolution)
+        self._wheel_guard.guard(self.resolution)
         for r in RESOLUTIONS:
             self.resolution.addItem(f"{r} × {r}", r)
         self.resolution.setToolTip("Grid points per axis")
@@ -122,15 +188,15 @@ class FunctionPanel(QtWidgets.QWidget):
         form.addRow("Resolution", self.resolution)
         self.z_auto = QtWidgets.QCheckBox("automatic")
         self.z_auto.setToolTip("Fit the z-range to the function (poles are clipped)")
-        self.z_lo, self.z_hi = spin(), spin()
+        self.z_lo, self.z_hi = NumberField(), NumberField()
         zrow = QtWidgets.QHBoxLayout()
         for w in (self.z_lo, QtWidgets.QLabel("to"), self.z_hi):
             zrow.addWidget(w)
         form.addRow("z-range", self.z_auto)
         form.addRow("", zrow)
         self.z_auto.toggled.connect(self._on_zrange_edited)
-        self.z_lo.valueChanged.connect(self._on_zrange_edited)
-        self.z_hi.valueChanged.connect(self._on_zrange_edited)
+        self.z_lo.valueEdited.connect(self._on_zrange_edited)
+        self.z_hi.valueEdited.connect(self._on_zrange_edited)
         self.clip_note = QtWidgets.QLabel()
         self.clip_note.setStyleSheet("color: #8a5a00;")
         self.clip_note.setWordWrap(True)
@@ -224,7 +290,9 @@ class FunctionPanel(QtWidgets.QWidget):
             self.z_hi.setEnabled(s.zrange_fixed is not None)
         notes = []
         if s.clipped():
-            notes.append(f"Values outside z ∈ [{zr[0]:.4g}, {zr[1]:.4g}] are cut off.")
+            notes.append(
+                f"Values outside z ∈ [{number(zr[0], 4)}, {number(zr[1], 4)}] are cut off."
+            )
         data = s.surface() if len(s.axes) == 2 else s.curve()
         if data.undefined:
             notes.append("Holes: the function is undefined there.")
@@ -241,25 +309,90 @@ class FunctionPanel(QtWidgets.QWidget):
             lo, hi = s.domain[i]
             with QtCore.QSignalBlocker(slider):
                 slider.setValue(round((s.point[i] - lo) / (hi - lo) * SLIDER_STEPS))
-            label.setText(f"{s.point[i]:.3g}")
+            label.setText(number(s.point[i], 3))
 
     # widgets -> model ---------------------------------------------------------
     def _on_preset_chosen(self, index: int) -> None:
         name = self.presets.itemData(index, QtCore.Qt.ItemDataRole.UserRole)
         if name:
+            self._forget_typing()
             self.session.load_preset(presets.find(name))
             self.editor.setText(self.session.text)
             self.clear_error()
 
+    def _forget_typing(self) -> None:
+        self._pause.cancel()
+        self._waiting = False
+        self._generation += 1
+        self.hint.hide()
+
     def _on_text_edited(self, text: str) -> None:
+        self._generation += 1  # a compilation under way is for an older text
+        self._waiting = True
+        self._pause.throttle()
+        if self.error.isVisible() and _parses(text):
+            self.clear_error()  # errors wait for the pause; their end shows at once
+
+    def _on_pause(self) -> None:
+        if self._waiting:
+            self._waiting = False
+            self._submit(self.editor.text(), finished=False)
+
+    def _on_return(self) -> None:
+        self._pause.cancel()
+        self._waiting = False
+        self._submit(self.editor.text(), finished=True)
+
+    def _submit(self, text: str, finished: bool) -> None:
+        """Check `text` (cheap: a parse) and compile the accepted one in a worker.
+        Unless `finished` (Enter), a text ending in a possibly unfinished word waits."""
+        self.hint.hide()
         if text.split() == self.session.text.split():  # only spacing changed
             self.clear_error()
             return
-        problem = self.session.set_text(text)
+        try:
+            f = parse(text)
+        except ParseError as exc:
+            self.show_error(text, exc)
+            return
+        word = None if finished else unfinished_word(text, self.session.function.variables)
+        if word is not None:
+            self.clear_error()
+            longer = sorted(n for n in _NAMES if n.startswith(word))
+            self.show_hint(
+                f"“{word}” may be the start of {', '.join(longer[:3])}"
+                f"{'…' if len(longer) > 3 else ''}: keep typing, or press Enter "
+                f"to use it as a variable."
+            )
+            return
+        self._generation += 1
+        job = _Compile(self._generation, text, f)
+        job.signals.done.connect(self._on_compiled)
+        self._compiling[self._generation] = job
+        self.show_hint("Computing the derivatives…")
+        QtCore.QThreadPool.globalInstance().start(job)
+
+    def _on_compiled(self, generation: int, text: str, result: Function | ParseError) -> None:
+        self._compiling.pop(generation, None)
+        if generation != self._generation:
+            return  # the text changed meanwhile
+        self.hint.hide()
+        problem = (
+            result if isinstance(result, ParseError) else self.session.set_function(text, result)
+        )
         if problem is None:
             self.clear_error()
         else:
             self.show_error(text, problem)
+
+    @property
+    def busy(self) -> bool:
+        """Whether a typed text is waiting for the pause or for its derivatives."""
+        return self._waiting or self._generation in self._compiling
+
+    def show_hint(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.show()
 
     def clear_error(self) -> None:
         self.error.clear()
@@ -311,3 +444,11 @@ class FunctionPanel(QtWidgets.QWidget):
             self.session.set_zrange(None)
         elif self.z_lo.value() < self.z_hi.value():
             self.session.set_zrange((self.z_lo.value(), self.z_hi.value()))
+
+
+def _parses(text: str) -> bool:
+    try:
+        parse(text)
+    except ParseError:
+        return False
+    return True

@@ -5,37 +5,65 @@ predictions, and their errors against |ε| on log–log axes: slopes 2 and 3).""
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
 from PyQt6 import QtCore, QtGui, QtWidgets
 
+from explorer.calculus import TaylorModel, describe
 from explorer.session.model import Session
+from explorer.session.numbers import number, tidy, vector
 
 from . import style
-from .qt_function_panel import spin
+from .qt_number_field import NumberField
 
 KIND_COLORS = {
     **{k: "#{:02x}{:02x}{:02x}".format(*v) for k, v in style.CRITICAL.items()},
     "regular point": "#333",
     "undefined": "#b00020",
 }
+EPS_FIELD_WIDTH = 130  # one ε label and field; the grid puts as many in a row as fit
+CELL = "<td align='right' style='padding:0 5px'>{}</td>"
 
 
-def fmt(v: float) -> str:
-    return "undefined" if not np.isfinite(v) else f"{v:.6g}"
+def hex_color(rgb: tuple[int, ...]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb[:3])
 
 
-def vec(values) -> str:
-    return "(" + ", ".join(fmt(v) for v in values) + ")"
-
-
-def matrix_html(m: np.ndarray) -> str:
+def matrix_html(m: np.ndarray, digits: int = 6) -> str:
     rows = "".join(
-        "<tr>" + "".join(f"<td align='right'>&nbsp;{fmt(v)}&nbsp;</td>" for v in row) + "</tr>"
-        for row in m
+        "<tr>" + "".join(CELL.format(number(v, digits)) for v in row) + "</tr>" for row in m
     )
     return f"<table style='border-left:1px solid #888;border-right:1px solid #888'>{rows}</table>"
+
+
+def eigen_html(values: np.ndarray, vectors: np.ndarray, names: tuple[str, ...]) -> str:
+    """Eigenvalues as the header of a table whose columns are their eigenvectors,
+    each eigenvalue coloured by its sign (0 in a neutral grey)."""
+    head = "<tr><td></td>" + "".join(
+        f"<td align='right' style='padding:0 5px;color:{hex_color(style.eigen_color(lam))}'>"
+        f"<b>{number(lam, 5)}</b></td>"
+        for lam in values
+    )
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td>"
+        + "".join(CELL.format(number(v, 4)) for v in vectors[i])
+        + "</tr>"
+        for i, name in enumerate(names)
+    )
+    return f"<table>{head}</tr>{rows}</table>"
+
+
+def formula(model: TaylorModel, names: tuple[str, ...]) -> str:
+    """The model as the calculus module writes it (as the CLI prints it), with the
+    rounding noise of its coefficients removed."""
+    hessian = None if model.hessian is None else tidy(model.hessian)
+    clean = replace(model, gradient=tidy(model.gradient), hessian=hessian)
+    finite = np.isfinite(model.value) and np.all(np.isfinite(clean.gradient))
+    if hessian is not None:
+        finite = finite and np.all(np.isfinite(hessian))
+    return describe(clean, names) if finite else "undefined"
 
 
 class InspectorPanel(QtWidgets.QWidget):
@@ -43,14 +71,13 @@ class InspectorPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.session = session
         layout = QtWidgets.QVBoxLayout(self)
-        self.summary = QtWidgets.QLabel()
-        self.summary.setTextFormat(QtCore.Qt.TextFormat.RichText)
-        self.summary.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setWordWrap(True)
-        self.summary.setFont(
-            QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
-        )
-        layout.addWidget(self.summary)
+        mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
+        self.summary = self._label(mono)  # point, value, gradient, kind: lines that wrap
+        self.matrices = self._label(mono)  # Hessian and eigen table: as wide as they are
+        self.matrices.setWordWrap(False)
+        self.models = self._label(mono)  # the two Taylor models, wrapping between terms
+        for label in (self.summary, self.matrices, self.models):
+            layout.addWidget(label)
 
         box = QtWidgets.QGroupBox("First experiment: f(x₀ + ε) against its models")
         box.setToolTip(
@@ -58,13 +85,14 @@ class InspectorPanel(QtWidgets.QWidget):
             "the quadratic model's like |ε|³"
         )
         inner = QtWidgets.QVBoxLayout(box)
-        self.eps_row = QtWidgets.QGridLayout()  # ε per variable, two to a row
-        inner.addLayout(self.eps_row)
-        self.eps_boxes: list[QtWidgets.QDoubleSpinBox] = []
+        self.eps_grid = QtWidgets.QGridLayout()  # ε per variable, as many to a row as fit
+        inner.addLayout(self.eps_grid)
+        self.eps_boxes: list[NumberField] = []
+        self._eps_labels: list[QtWidgets.QLabel] = []
         self._eps_for: tuple[str, ...] = ()
-        self.table = QtWidgets.QLabel()
-        self.table.setTextFormat(QtCore.Qt.TextFormat.RichText)
-        self.table.setFont(self.summary.font())
+        self._eps_columns = 0
+        self.table = self._label(mono)
+        self.table.setWordWrap(False)
         inner.addWidget(self.table)
         self.plot = pg.PlotWidget(background=style.BACKGROUND, enableMenu=False)  # a fixed view
         self.plot.setLogMode(x=True, y=True)
@@ -72,8 +100,13 @@ class InspectorPanel(QtWidgets.QWidget):
         self.plot.setLabel("bottom", "|ε|")
         self.plot.setLabel("left", "|error|")
         self.plot.addLegend(offset=(5, 5), labelTextSize="8pt")
-        self.lin_curve = self.plot.plot(pen=pg.mkPen(style.TANGENT, width=2), name="linear")
-        self.quad_curve = self.plot.plot(pen=pg.mkPen(style.QUADRATIC, width=2), name="quadratic")
+        # the linear curve wide and solid, the quadratic dashed on top: where the two
+        # coincide (a zero Hessian) both stay visible
+        self.lin_curve = self.plot.plot(pen=pg.mkPen(style.TANGENT, width=4), name="linear")
+        self.quad_curve = self.plot.plot(
+            pen=pg.mkPen(style.QUADRATIC, width=2, style=QtCore.Qt.PenStyle.DashLine),
+            name="quadratic",
+        )
         self.ref2 = self.plot.plot(
             pen=pg.mkPen((120, 120, 120), style=QtCore.Qt.PenStyle.DotLine), name="slopes 2, 3"
         )
@@ -91,28 +124,53 @@ class InspectorPanel(QtWidgets.QWidget):
         session.epsilon_changed.connect(self._on_point_changed)
         self._on_function_changed()
 
+    @staticmethod
+    def _label(font: QtGui.QFont) -> QtWidgets.QLabel:
+        label = QtWidgets.QLabel()
+        label.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setWordWrap(True)
+        label.setFont(font)
+        return label
+
     def _on_function_changed(self) -> None:
         names = self.session.function.variables
         if names != self._eps_for:
-            self._build_eps_boxes(names)
+            self._build_eps_fields(names)
         self._on_point_changed()
 
-    def _build_eps_boxes(self, names: tuple[str, ...]) -> None:
+    def _build_eps_fields(self, names: tuple[str, ...]) -> None:
         self._eps_for = names
-        while self.eps_row.count():
-            w = self.eps_row.takeAt(0).widget()
-            if w is not None:
-                w.hide()
-                w.setParent(None)  # gone now, not at the next deferred delete
-        self.eps_boxes = []
+        for w in (*self.eps_boxes, *self._eps_labels):
+            self.eps_grid.removeWidget(w)
+            w.hide()
+            w.setParent(None)  # gone now, not at the next deferred delete
+        self.eps_boxes, self._eps_labels = [], []
         for i, name in enumerate(names):
-            b = spin(-1e3, 1e3, float(self.session.epsilon[i]), decimals=4, step=0.01)
-            b.setToolTip(f"ε component along {name}")
-            b.valueChanged.connect(self._on_eps_edited)
-            row, col = divmod(i, 2)
-            self.eps_row.addWidget(QtWidgets.QLabel(f"ε<sub>{name}</sub>"), row, 2 * col)
-            self.eps_row.addWidget(b, row, 2 * col + 1)
-            self.eps_boxes.append(b)
+            field = NumberField(float(self.session.epsilon[i]))
+            field.setToolTip(f"ε component along {name}")
+            field.valueEdited.connect(self._on_eps_edited)
+            self._eps_labels.append(QtWidgets.QLabel(f"ε<sub>{html.escape(name)}</sub>"))
+            self.eps_boxes.append(field)
+        self._eps_columns = 0
+        self._reflow_eps()
+
+    def _reflow_eps(self) -> None:
+        """As many (label, field) pairs to a row as the width holds."""
+        columns = max(1, min(len(self.eps_boxes), self.width() // EPS_FIELD_WIDTH))
+        if columns == self._eps_columns:
+            return
+        self._eps_columns = columns
+        for i, (label, field) in enumerate(zip(self._eps_labels, self.eps_boxes, strict=True)):
+            row, col = divmod(i, columns)
+            self.eps_grid.addWidget(label, row, 2 * col)
+            self.eps_grid.addWidget(field, row, 2 * col + 1)
+        for col in range(2 * max(columns, 2)):
+            self.eps_grid.setColumnStretch(col, 1 if col % 2 else 0)
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._reflow_eps()
 
     def _on_eps_edited(self) -> None:
         self.session.set_epsilon([b.value() for b in self.eps_boxes])
@@ -120,37 +178,49 @@ class InspectorPanel(QtWidgets.QWidget):
     def _on_point_changed(self) -> None:
         s = self.session
         info = s.info()
-        names = ", ".join(s.function.variables)
+        names = s.function.variables
+        out = s.function.output_name
         kind = info.kind
-        lines = [
-            f"<b>point</b> ({names}) = {vec(info.point)}",
-            f"<b>{s.function.output_name}</b> = {fmt(info.value)}",
-            f"<b>∇{s.function.output_name}</b> = {vec(info.gradient)}",
-            f"<b>|∇{s.function.output_name}|</b> = {fmt(info.gradient_norm)}",
-            f"<b>Hessian</b>{matrix_html(info.hessian)}",
-            f"<b>eigenvalues</b> {vec(info.eigenvalues)}",
-            "<b>eigenvectors</b> "
-            + ", ".join(vec(info.eigenvectors[:, k]) for k in range(info.eigenvectors.shape[1])),
-            f"<b>kind</b> <span style='color:{KIND_COLORS.get(kind, '#333')}'>"
-            f"{html.escape(kind)}</span>",
-        ]
-        self.summary.setText("<br>".join(lines))
+        self.summary.setText(
+            "<br>".join(
+                (
+                    f"<b>point</b> ({', '.join(names)}) = {vector(info.point)}",
+                    f"<b>{out}</b> = {number(info.value)}",
+                    f"<b>∇{out}</b> = {vector(tidy(info.gradient))}",
+                    f"<b>|∇{out}|</b> = {number(info.gradient_norm)}",
+                    f"<b>kind</b> <span style='color:{KIND_COLORS.get(kind, '#333')}'>"
+                    f"{html.escape(kind)}</span>",
+                )
+            )
+        )
+        self.matrices.setText(
+            f"<b>Hessian</b>{matrix_html(tidy(info.hessian))}"
+            f"<b>eigenvalues</b> (top) <b>and eigenvectors</b>"
+            f"{eigen_html(info.eigenvalues, tidy(info.eigenvectors), names)}"
+        )
+        self.models.setText(
+            f"<b>linear</b> {html.escape(formula(info.linear, names))}<br>"
+            f"<b>quadratic</b> {html.escape(formula(info.quadratic, names))}"
+        )
         for b, e in zip(self.eps_boxes, s.epsilon, strict=False):
-            with QtCore.QSignalBlocker(b):
+            if b.value() != e:
                 b.setValue(float(e))
-        ex = s.experiment()
+        self._show_experiment()
+
+    def _show_experiment(self) -> None:
+        ex = self.session.experiment()
         rows = [
             ("f(x₀ + ε)", ex.true, None),
             ("linear", ex.linear, ex.true - ex.linear),
             ("quadratic", ex.quadratic, ex.true - ex.quadratic),
         ]
         cells = "".join(
-            f"<tr><td>{name}</td><td align='right'>&nbsp;{v:.10g}</td>"
-            f"<td align='right'>&nbsp;{'' if err is None else f'error {err:.3g}'}"
-            f"</td></tr>"
+            f"<tr><td>{name}</td>{CELL.format(number(v, 10))}"
+            f"{CELL.format('' if err is None else number(err, 3))}</tr>"
             for name, v, err in rows
         )
-        self.table.setText(f"<table>{cells}</table>")
+        head = f"<tr><td></td>{CELL.format('<i>value</i>')}{CELL.format('<i>error</i>')}</tr>"
+        self.table.setText(f"<table>{head}{cells}</table>")
         ok_l = (ex.linear_errors > 0) & np.isfinite(ex.linear_errors)
         ok_q = (ex.quadratic_errors > 0) & np.isfinite(ex.quadratic_errors)
         self.lin_curve.setData(ex.sizes[ok_l], ex.linear_errors[ok_l])

@@ -16,6 +16,7 @@ EIGEN_POS = (0, 150, 110)
 EIGEN_NEG = (200, 90, 0)
 SECTION_X = (225, 45, 150)  # the cross-section y = y₀ and its slope ∂f/∂x
 SECTION_Y = (0, 175, 215)  # the cross-section x = x₀ and its slope ∂f/∂y
+EIGEN_ZERO = (120, 120, 120)  # neither curving up nor down: neutral
 CRITICAL = {
     "minimum": (0, 170, 70),
     "maximum": (220, 40, 40),
@@ -34,6 +35,11 @@ def rgba(color: tuple[int, ...], alpha: float = 1.0) -> tuple[float, float, floa
     """0–255 RGB to the 0–1 RGBA tuples the GL items take."""
     r, g, b = color[:3]
     return (r / 255, g / 255, b / 255, alpha)
+
+
+def eigen_color(value: float) -> tuple[int, int, int]:
+    """The colour of an eigenvalue (and its eigenvector) by its sign."""
+    return EIGEN_POS if value > 0 else EIGEN_NEG if value < 0 else EIGEN_ZERO
 
 
 def surface_colors(z: np.ndarray, zrange: tuple[float, float]) -> np.ndarray:

@@ -40,6 +40,14 @@ def settle(qtbot, ms: int = 30) -> None:
     qtbot.wait(ms)
 
 
+def type_into(qtbot, field: QtWidgets.QLineEdit, text: str) -> None:
+    """Replace a field's text as a user does: select all, type, press Enter."""
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, text)
+    qtbot.keyClick(field, QtCore.Qt.Key.Key_Return)
+
+
 def pixels(image: QtGui.QImage) -> np.ndarray:
     """An image as an (h, w, 3) uint8 RGB array."""
     img = image.convertToFormat(QtGui.QImage.Format.Format_RGB888)

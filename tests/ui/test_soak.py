@@ -53,7 +53,8 @@ def test_random_actions(window, qtbot):
         elif r < 0.68:
             text = str(rng.choice(TEXTS))
             panel.editor.setText(text)
-            panel._on_text_edited(text)
+            panel.editor.returnPressed.emit()  # Enter: applied once its derivatives are built
+            qtbot.waitUntil(lambda: not panel.busy)
         elif r < 0.72:
             p = presets.PRESETS[int(rng.integers(len(presets.PRESETS)))]
             index = panel.presets.findData(p.name, QtCore.Qt.ItemDataRole.UserRole)
@@ -64,9 +65,11 @@ def test_random_actions(window, qtbot):
             a, b = sorted(rng.uniform(-5, 5, 2))
             lo_box.setValue(a)
             hi_box.setValue(b if rng.random() < 0.9 else a - 1)  # sometimes invalid
+            hi_box.valueEdited.emit(hi_box.value())
         elif r < 0.80:
             for box in window.inspector.eps_boxes:
                 box.setValue(float(rng.uniform(-0.5, 0.5)))
+                box.valueEdited.emit(box.value())
         elif r < 0.82:
             i = int(rng.integers(len(RESOLUTIONS) - 1))  # up to 201²
             panel.resolution.setCurrentIndex(i)
