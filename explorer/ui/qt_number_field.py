@@ -49,7 +49,7 @@ class NumberField(QtWidgets.QLineEdit):
         if not math.isfinite(v):
             self.setText(number(self._value))
             return
-        self._value = v
+        self.setValue(v)
         self.valueEdited.emit(v)
 
 
