@@ -13,6 +13,7 @@ from explorer.session.overlays import CURVE, OVERLAYS
 from explorer.session.runs import Runs
 
 from .actions import ACTIONS
+from .dock_layout import CompactDocks
 from .gl_surface_view import SurfaceView
 from .qt_critical_table import CriticalTable
 from .qt_curve_view import CurveView
@@ -27,6 +28,7 @@ from .qt_session_files import SessionFiles
 from .run_views import attach_runs
 
 SETTINGS_KEYS = ("geometry", "state", "session")
+Area = QtCore.Qt.DockWidgetArea
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -56,38 +58,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.run_adapters = attach_runs(self.runs, self.surface_view, self.map_view)
         for view in (self.surface_view, self.map_view):
             self.descent_panel.bind_space(view)
-        self.docks = {}
-        for name, title, widget, area in (
-            (
-                "function",
-                "Function",
-                self.function_panel,
-                QtCore.Qt.DockWidgetArea.LeftDockWidgetArea,
-            ),
-            (
-                "inspector",
-                "Inspector",
-                self.inspector,
-                QtCore.Qt.DockWidgetArea.RightDockWidgetArea,
-            ),
-            (
-                "descent",
-                "Descent",
-                self.descent_panel,
-                QtCore.Qt.DockWidgetArea.RightDockWidgetArea,
-            ),
-        ):
-            dock = QtWidgets.QDockWidget(title, self)
-            dock.setObjectName(f"dock_{name}")
-            scroll = QtWidgets.QScrollArea()
-            scroll.setWidgetResizable(True)
-            scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            scroll.setMinimumWidth(250)
-            scroll.setWidget(widget)
-            dock.setWidget(scroll)
-            self.addDockWidget(area, dock)
-            self.docks[name] = dock
-
+        self.docks: dict[str, QtWidgets.QDockWidget] = {}
+        self.add_panel("function", "Function", self.function_panel, Area.LeftDockWidgetArea)
+        self.add_panel("inspector", "Inspector", self.inspector, Area.RightDockWidgetArea)
+        self.add_panel("descent", "Descent", self.descent_panel, Area.RightDockWidgetArea)
         self.resizeDocks(
             list(self.docks.values()), [290, 330, 330], QtCore.Qt.Orientation.Horizontal
         )
@@ -108,6 +82,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, graph_dock)
         graph_dock.hide()  # opened from the View menu (Ctrl+G)
         self.docks["graph"] = graph_dock
+        self.dock_layout = CompactDocks(self)  # one tabbed column in a narrow window
         self.actions_by_name = self._build_actions()
         self._critical_note = ""  # the status-bar note about critical points, if shown
         self.status_point = QtWidgets.QLabel()
@@ -133,6 +108,21 @@ class MainWindow(QtWidgets.QMainWindow):
         self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.tabifyDockWidget(self.docks["inspector"], dock)
         self.docks[name] = dock
+
+    def add_panel(
+        self, name: str, title: str, widget: QtWidgets.QWidget, area: QtCore.Qt.DockWidgetArea
+    ) -> QtWidgets.QDockWidget:
+        """Dock `widget`, scrolling vertically, and sideways only if it cannot be narrower."""
+        dock = QtWidgets.QDockWidget(title, self)
+        dock.setObjectName(f"dock_{name}")
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(250)
+        scroll.setWidget(widget)
+        dock.setWidget(scroll)
+        self.addDockWidget(area, dock)
+        self.docks[name] = dock
+        return dock
 
     @property
     def curve_view(self) -> CurveView:
@@ -372,7 +362,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
         if self.settings is not None:
             self.settings.setValue("geometry", self.saveGeometry())
-            self.settings.setValue("state", self.saveState())
+            self.settings.setValue("state", self.dock_layout.state())
             self.settings.setValue("session", persistence.dumps(self.session))
             self.settings.sync()
         self.descent_panel.set_playing(False)

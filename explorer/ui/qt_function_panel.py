@@ -170,9 +170,9 @@ class FunctionPanel(QtWidgets.QWidget):
             lo.valueEdited.connect(lambda _v, k=k: self._on_domain_edited(k))
             hi.valueEdited.connect(lambda _v, k=k: self._on_domain_edited(k))
             row = QtWidgets.QHBoxLayout()
-            row.addWidget(lo)
+            row.addWidget(lo, 1)
             row.addWidget(QtWidgets.QLabel("to"))
-            row.addWidget(hi)
+            row.addWidget(hi, 1)
             label = QtWidgets.QLabel()
             self.domain_rows.append((label, lo, hi))
             form.addRow(label, row)
@@ -190,8 +190,9 @@ class FunctionPanel(QtWidgets.QWidget):
         self.z_auto.setToolTip("Fit the z-range to the function (poles are clipped)")
         self.z_lo, self.z_hi = NumberField(), NumberField()
         zrow = QtWidgets.QHBoxLayout()
-        for w in (self.z_lo, QtWidgets.QLabel("to"), self.z_hi):
-            zrow.addWidget(w)
+        zrow.addWidget(self.z_lo, 1)
+        zrow.addWidget(QtWidgets.QLabel("to"))
+        zrow.addWidget(self.z_hi, 1)
         form.addRow("z-range", self.z_auto)
         form.addRow("", zrow)
         self.z_auto.toggled.connect(self._on_zrange_edited)
@@ -217,7 +218,7 @@ class FunctionPanel(QtWidgets.QWidget):
     def _on_function_changed(self) -> None:
         s = self.session
         if self.editor.text() != s.text and not self.editor.hasFocus():
-            self.editor.setText(s.text)
+            self.show_text(s.text)
         self.clear_error()
         index = self.presets.findData(s.preset, QtCore.Qt.ItemDataRole.UserRole)
         with QtCore.QSignalBlocker(self.presets):
@@ -317,7 +318,7 @@ class FunctionPanel(QtWidgets.QWidget):
         if name:
             self._forget_typing()
             self.session.load_preset(presets.find(name))
-            self.editor.setText(self.session.text)
+            self.show_text(self.session.text)
             self.clear_error()
 
     def _forget_typing(self) -> None:
@@ -389,6 +390,10 @@ class FunctionPanel(QtWidgets.QWidget):
     def busy(self) -> bool:
         """Whether a typed text is waiting for the pause or for its derivatives."""
         return self._waiting or self._generation in self._compiling
+
+    def show_text(self, text: str) -> None:
+        self.editor.setText(text)
+        self.editor.setCursorPosition(0)  # a long text shows its beginning
 
     def show_hint(self, text: str) -> None:
         self.hint.setText(text)

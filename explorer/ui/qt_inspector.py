@@ -24,7 +24,7 @@ KIND_COLORS = {
     "undefined": "#b00020",
 }
 EPS_FIELD_WIDTH = 130  # one ε label and field; the grid puts as many in a row as fit
-CELL = "<td align='right' style='padding:0 5px'>{}</td>"
+CELL = "<td align='right' style='padding:0 3px'>{}</td>"
 
 
 def hex_color(rgb: tuple[int, ...]) -> str:
@@ -42,7 +42,7 @@ def eigen_html(values: np.ndarray, vectors: np.ndarray, names: tuple[str, ...]) 
     """Eigenvalues as the header of a table whose columns are their eigenvectors,
     each eigenvalue coloured by its sign (0 in a neutral grey)."""
     head = "<tr><td></td>" + "".join(
-        f"<td align='right' style='padding:0 5px;color:{hex_color(style.eigen_color(lam))}'>"
+        f"<td align='right' style='padding:0 3px;color:{hex_color(style.eigen_color(lam))}'>"
         f"<b>{number(lam, 5)}</b></td>"
         for lam in values
     )
@@ -71,6 +71,7 @@ class InspectorPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.session = session
         layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)  # narrow docks need every pixel for the tables
         mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
         self.summary = self._label(mono)  # point, value, gradient, kind: lines that wrap
         self.matrices = self._label(mono)  # Hessian and eigen table: as wide as they are
@@ -79,12 +80,14 @@ class InspectorPanel(QtWidgets.QWidget):
         for label in (self.summary, self.matrices, self.models):
             layout.addWidget(label)
 
-        box = QtWidgets.QGroupBox("First experiment: f(x₀ + ε) against its models")
+        box = QtWidgets.QGroupBox("First experiment (18.4.1)")  # short: it sets a minimum width
         box.setToolTip(
-            "Section 18.4.1: the linear model's error shrinks like |ε|², "
+            "f(x₀ + ε) against its linear and quadratic models: "
+            "the linear model's error shrinks like |ε|², "
             "the quadratic model's like |ε|³"
         )
         inner = QtWidgets.QVBoxLayout(box)
+        inner.setContentsMargins(6, 6, 6, 6)
         self.eps_grid = QtWidgets.QGridLayout()  # ε per variable, as many to a row as fit
         inner.addLayout(self.eps_grid)
         self.eps_boxes: list[NumberField] = []
@@ -195,7 +198,7 @@ class InspectorPanel(QtWidgets.QWidget):
         )
         self.matrices.setText(
             f"<b>Hessian</b>{matrix_html(tidy(info.hessian))}"
-            f"<b>eigenvalues</b> (top) <b>and eigenvectors</b>"
+            "<b>eigenvalues, eigenvectors</b>"  # short: this label does not wrap
             f"{eigen_html(info.eigenvalues, tidy(info.eigenvectors), names)}"
         )
         self.models.setText(

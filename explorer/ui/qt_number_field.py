@@ -28,8 +28,7 @@ class NumberField(QtWidgets.QLineEdit):
         self.setValidator(validator)
         self.setMinimumWidth(60)
         self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
-        self._value = float(value)
-        self.setText(number(self._value))
+        self.setValue(value)
         self.editingFinished.connect(self._on_editing_finished)
 
     def value(self) -> float:
@@ -38,6 +37,7 @@ class NumberField(QtWidgets.QLineEdit):
     def setValue(self, value: float) -> None:  # noqa: N802 (Qt's naming)
         self._value = float(value)
         self.setText(number(self._value))
+        self.setCursorPosition(0)  # the leading digits, if the field is narrow
 
     def _on_editing_finished(self) -> None:
         if self.text() == number(self._value):
