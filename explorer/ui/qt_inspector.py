@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6 import QtCore, QtGui, QtWidgets
 
-from explorer.calculus import TaylorModel, describe
+from explorer.calculus import NOT_DIFFERENTIABLE, TaylorModel, describe
 from explorer.session.model import Session
 from explorer.session.numbers import number, tidy, vector
 
@@ -22,6 +22,7 @@ KIND_COLORS = {
     **{k: "#{:02x}{:02x}{:02x}".format(*v) for k, v in style.CRITICAL.items()},
     "regular point": "#333",
     "undefined": "#b00020",
+    NOT_DIFFERENTIABLE: "#8a5a00",
 }
 EPS_FIELD_WIDTH = 130  # one ε label and field; the grid puts as many in a row as fit
 CELL = "<td align='right' style='padding:0 3px'>{}</td>"
@@ -183,7 +184,7 @@ class InspectorPanel(QtWidgets.QWidget):
         info = s.info()
         names = s.function.variables
         out = s.function.output_name
-        kind = info.kind
+        kind = info.kind + (f" ({', '.join(info.kinks)})" if info.kinks else "")
         self.summary.setText(
             "<br>".join(
                 (
@@ -191,7 +192,7 @@ class InspectorPanel(QtWidgets.QWidget):
                     f"<b>{out}</b> = {number(info.value)}",
                     f"<b>∇{out}</b> = {vector(tidy(info.gradient))}",
                     f"<b>|∇{out}|</b> = {number(info.gradient_norm)}",
-                    f"<b>kind</b> <span style='color:{KIND_COLORS.get(kind, '#333')}'>"
+                    f"<b>kind</b> <span style='color:{KIND_COLORS.get(info.kind, '#333')}'>"
                     f"{html.escape(kind)}</span>",
                 )
             )
@@ -201,10 +202,13 @@ class InspectorPanel(QtWidgets.QWidget):
             "<b>eigenvalues, eigenvectors</b>"  # short: this label does not wrap
             f"{eigen_html(info.eigenvalues, tidy(info.eigenvectors), names)}"
         )
-        self.models.setText(
-            f"<b>linear</b> {html.escape(formula(info.linear, names))}<br>"
-            f"<b>quadratic</b> {html.escape(formula(info.quadratic, names))}"
-        )
+        if info.kinks:
+            self.models.setText("<b>linear, quadratic</b> none: f has a kink here")
+        else:
+            self.models.setText(
+                f"<b>linear</b> {html.escape(formula(info.linear, names))}<br>"
+                f"<b>quadratic</b> {html.escape(formula(info.quadratic, names))}"
+            )
         for b, e in zip(self.eps_boxes, s.epsilon, strict=False):
             if b.value() != e:
                 b.setValue(float(e))

@@ -136,3 +136,15 @@ def test_chain_numbers_of_the_chapter(window, name):
     assert "(-4096, -4096, -4096, -4096)" in summary
     rows = cells(window.inspector.matrices.text())
     assert rows == [["14336"] * 4] * 4
+
+
+def test_at_a_kink_the_inspector_shows_no_taylor_models(window):
+    s = window.session
+    s.set_text("abs(x) + y^2")
+    s.set_point([0.0, 0.5])
+    summary = window.inspector.summary.text()
+    assert "not differentiable here (abs)" in summary
+    assert "none" in window.inspector.models.text()
+    assert "(x)" not in window.inspector.models.text()
+    s.set_point([0.5, 0.5])
+    assert "<b>linear</b> 0.75 + (x - 0.5) + (y - 0.5)<br>" in window.inspector.models.text()

@@ -6,7 +6,8 @@ import pytest
 from PyQt6 import QtCore
 
 from explorer.session import presets
-from explorer.session.model import OVERLAYS, Session
+from explorer.session.model import Session
+from explorer.session.overlays import OVERLAYS
 
 from .conftest import type_into
 
@@ -26,7 +27,7 @@ def test_a_chapter_preset_turns_on_what_its_note_describes(qapp, name, overlay):
     s.load_preset(presets.find(name))
     assert s.overlays[overlay]
     s.load_preset(presets.find("Booth"))  # what the preset turned on goes with it
-    assert s.overlays[overlay] == OVERLAYS[overlay][1]
+    assert s.overlays[overlay] == OVERLAYS[overlay].default
 
 
 def test_the_users_own_overlays_survive_a_preset(qapp):
