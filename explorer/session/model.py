@@ -118,8 +118,9 @@ class Session(QObject):
         self.preset: str | None = None
         self._remembered: dict[str, tuple[tuple[float, float], float]] = {}
         self._preset_overlays: tuple[str, ...] = ()  # turned on by the shown preset
+        # a new session shows the default preset with the registry's default overlays
         self._apply(DEFAULT.text, parse(DEFAULT.text), DEFAULT.domain, DEFAULT.point)
-        self.load_preset(DEFAULT)
+        self.preset = DEFAULT.name
 
     # changing the state -------------------------------------------------------
     def _apply(self, text: str, f: Function, domain, point) -> None:
