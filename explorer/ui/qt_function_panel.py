@@ -194,7 +194,7 @@ class FunctionPanel(QtWidgets.QWidget):
         zrow.addWidget(QtWidgets.QLabel("to"))
         zrow.addWidget(self.z_hi, 1)
         form.addRow("z-range", self.z_auto)
-        form.addRow("", zrow)
+        form.addRow(zrow)  # the whole width: "2.03362e+06" must fit
         self.z_auto.toggled.connect(self._on_zrange_edited)
         self.z_lo.valueEdited.connect(self._on_zrange_edited)
         self.z_hi.valueEdited.connect(self._on_zrange_edited)
