@@ -17,19 +17,15 @@ COMPACT_WIDTH = 330  # the one column's width
 SIDES = (Area.LeftDockWidgetArea, Area.RightDockWidgetArea)
 
 
-class CompactDocks(QtCore.QObject):
+class CompactDocks:
+    """The window calls `arrange` from its resizeEvent (no event filter: one on the
+    window outlives its Python wrapper at exit)."""
+
     def __init__(self, window: QtWidgets.QMainWindow) -> None:
-        super().__init__(window)
         self.window = window
         self.compact: bool | None = None  # unknown until the first resize
         self._wide_state: QtCore.QByteArray | None = None
         window.setTabPosition(Area.AllDockWidgetAreas, QtWidgets.QTabWidget.TabPosition.North)
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802
-        if watched is self.window and event.type() == QtCore.QEvent.Type.Resize:
-            self.arrange()
-        return False
 
     def arrange(self) -> None:
         compact = self.window.width() < COMPACT_BELOW

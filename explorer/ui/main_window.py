@@ -359,6 +359,10 @@ class MainWindow(QtWidgets.QMainWindow):
                     f"The last session could not be restored ({exc}): starting afresh", 10000
                 )
 
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.dock_layout.arrange()
+
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
         if self.settings is not None:
             self.settings.setValue("geometry", self.saveGeometry())
