@@ -13,11 +13,15 @@ from explorer.engine import parse
 from explorer.session import presets
 from explorer.ui import style
 
-<<<<<<< HEAD
-from .conftest import expected_faces, gl_pixels, map_to_widget, near, settle, widget_pixels
-=======
-from .conftest import gl_pixels, map_to_widget, near, settle, type_into, widget_pixels
->>>>>>> 439ef57 (Function panel: typing applied after a pause or Enter, never a half-typed word, derivatives compiled in a worker; domains remembered across typing; wheel guard; z-range/domain/ε fields of any magnitude; presets turn on their overlays, saddles regrouped; one number formatter; inspector with formulas and an eigen table)
+from .conftest import (
+    expected_faces,
+    gl_pixels,
+    map_to_widget,
+    near,
+    settle,
+    type_into,
+    widget_pixels,
+)
 
 LEFT = QtCore.Qt.MouseButton.LeftButton
 
