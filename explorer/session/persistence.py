@@ -42,7 +42,7 @@ FORMAT = "calculus-explorer-session"  # names the file kind (and its MIME magic)
 MAX_BYTES = 1_000_000  # a real session is a few kB
 MAX_NESTING = 8  # a session nests 3 deep
 MAX_DIGITS = 40  # longer numbers are no coordinates a person means
-COORDINATE_LIMIT = 1e6  # the range of the domain and z-range spin boxes
+COORDINATE_LIMIT = 1e15  # the domain and z-range fields' range: automatic z-ranges reach 1e14
 EPSILON_LIMIT = 1e3  # the range of the inspector's ε boxes
 
 

@@ -21,6 +21,7 @@ from explorer.engine import CONSTANTS, FUNCTIONS, Function, ParseError, parse
 from explorer.session import presets
 from explorer.session.model import RESOLUTIONS, Session
 from explorer.session.numbers import number
+from explorer.session.persistence import COORDINATE_LIMIT
 
 from .qt_number_field import NumberField, WheelGuard
 
@@ -166,7 +167,7 @@ class FunctionPanel(QtWidgets.QWidget):
         form.addRow(self.axes_label, axes_row)
         self.domain_rows: list[tuple[QtWidgets.QLabel, NumberField, NumberField]] = []
         for k in range(2):
-            lo, hi = NumberField(), NumberField()
+            lo, hi = NumberField(limit=COORDINATE_LIMIT), NumberField(limit=COORDINATE_LIMIT)
             lo.valueEdited.connect(lambda _v, k=k: self._on_domain_edited(k))
             hi.valueEdited.connect(lambda _v, k=k: self._on_domain_edited(k))
             row = QtWidgets.QHBoxLayout()
@@ -188,7 +189,8 @@ class FunctionPanel(QtWidgets.QWidget):
         form.addRow("Resolution", self.resolution)
         self.z_auto = QtWidgets.QCheckBox("automatic")
         self.z_auto.setToolTip("Fit the z-range to the function (poles are clipped)")
-        self.z_lo, self.z_hi = NumberField(), NumberField()
+        self.z_lo = NumberField(limit=COORDINATE_LIMIT)
+        self.z_hi = NumberField(limit=COORDINATE_LIMIT)
         zrow = QtWidgets.QHBoxLayout()
         zrow.addWidget(self.z_lo, 1)
         zrow.addWidget(QtWidgets.QLabel("to"))

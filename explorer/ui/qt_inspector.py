@@ -14,6 +14,7 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 from explorer.calculus import NOT_DIFFERENTIABLE, TaylorModel, describe
 from explorer.session.model import Session
 from explorer.session.numbers import number, tidy, vector
+from explorer.session.persistence import EPSILON_LIMIT
 
 from . import style
 from .qt_number_field import NumberField
@@ -151,7 +152,7 @@ class InspectorPanel(QtWidgets.QWidget):
             w.setParent(None)  # gone now, not at the next deferred delete
         self.eps_boxes, self._eps_labels = [], []
         for i, name in enumerate(names):
-            field = NumberField(float(self.session.epsilon[i]))
+            field = NumberField(float(self.session.epsilon[i]), EPSILON_LIMIT)
             field.setToolTip(f"ε component along {name}")
             field.valueEdited.connect(self._on_eps_edited)
             self._eps_labels.append(QtWidgets.QLabel(f"ε<sub>{html.escape(name)}</sub>"))

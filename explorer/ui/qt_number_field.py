@@ -20,8 +20,11 @@ class NumberField(QtWidgets.QLineEdit):
 
     valueEdited = QtCore.pyqtSignal(float)  # noqa: N815 (Qt's naming)
 
-    def __init__(self, value: float = 0.0, parent=None) -> None:
+    def __init__(
+        self, value: float = 0.0, limit: float = math.inf, parent: QtWidgets.QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self._range = (-limit, limit)  # what a user may type (a saved session's bounds)
         validator = QtGui.QDoubleValidator(self)
         validator.setNotation(QtGui.QDoubleValidator.Notation.ScientificNotation)
         validator.setLocale(QtCore.QLocale.c())  # "1.5e3" whatever the desktop's locale
@@ -33,6 +36,12 @@ class NumberField(QtWidgets.QLineEdit):
 
     def value(self) -> float:
         return self._value
+
+    def minimum(self) -> float:
+        return self._range[0]
+
+    def maximum(self) -> float:
+        return self._range[1]
 
     def setValue(self, value: float) -> None:  # noqa: N802 (Qt's naming)
         self._value = float(value)
@@ -46,7 +55,7 @@ class NumberField(QtWidgets.QLineEdit):
             v = float(self.text())
         except ValueError:
             v = math.nan
-        if not math.isfinite(v):
+        if not (math.isfinite(v) and self._range[0] <= v <= self._range[1]):
             self.setText(number(self._value))
             return
         self.setValue(v)

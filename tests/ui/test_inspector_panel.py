@@ -124,8 +124,10 @@ def test_epsilon_fields_hold_small_and_large_values(window, qtbot):
     field = window.inspector.eps_boxes[0]
     type_into(qtbot, field, "1e-7")
     assert window.session.epsilon[0] == 1e-7 and field.text() == "1e-07"
-    type_into(qtbot, field, "2500")
-    assert window.session.epsilon[0] == 2500.0
+    type_into(qtbot, field, "750")
+    assert window.session.epsilon[0] == 750.0
+    type_into(qtbot, field, "2500")  # beyond what a session file holds: put back
+    assert window.session.epsilon[0] == 750.0 and field.text() == "750"
 
 
 @pytest.mark.parametrize("name", ["Chain of Fig. 18.4.1 (18.4.4–5)"])
