@@ -4,30 +4,36 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test bench lint mutants system clean
+.PHONY: run test bench lint mutants package system clean
 
 run: system $(STAMP)
 	$(PY) -m explorer
 
 test: system $(STAMP)
-	$(PY) -m ruff check explorer tests
-	$(PY) -m ruff format --check explorer tests
+	$(PY) -m ruff check explorer tests packaging
+	$(PY) -m ruff format --check explorer tests packaging
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
-# Both tables are printed; the target fails when either missed a target.
+# Every table is printed; the target fails when any missed a target.
 bench: system $(STAMP)
 	$(PY) tests/benchmarks/run.py; engine=$$?; \
 	$(PY) tests/benchmarks/run_descent.py; descent=$$?; \
 	xvfb-run -a -s "-screen 0 1600x1000x24 +extension GLX +render" $(PY) tests/benchmarks/run_ui.py; \
 	ui=$$?; \
 	xvfb-run -a -s "-screen 0 1600x1000x24 +extension GLX +render" $(PY) tests/benchmarks/run_descent_ui.py; \
-	panel=$$?; test $$engine -eq 0 -a $$descent -eq 0 -a $$ui -eq 0 -a $$panel -eq 0
+	panel=$$?; \
+	xvfb-run -a -s "-screen 0 1600x1000x24 +extension GLX +render" $(PY) tests/benchmarks/run_package.py; \
+	pkg=$$?; test $$engine -eq 0 -a $$descent -eq 0 -a $$ui -eq 0 -a $$panel -eq 0 -a $$pkg -eq 0
+
+# dist/calculus-explorer_<version>_<arch>.deb (cached on its inputs; see packaging/)
+package: system $(STAMP)
+	$(PY) packaging/build_deb.py
 
 lint: $(STAMP)
-	$(PY) -m ruff check explorer tests
-	$(PY) -m ruff format --check explorer tests
+	$(PY) -m ruff check explorer tests packaging
+	$(PY) -m ruff format --check explorer tests packaging
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
 
