@@ -237,7 +237,10 @@ def test_wheel_cli_entry_point_inspects(wheel_venv, tmp_path):
     r = run(cli, "inspect", CHAPTER, "--at=-1,0", env=clean_env(), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert_chapter_numbers(r.stdout)
-    where = run(wheel_venv / "bin" / "python", "-c", "import explorer; print(explorer.__file__)")
+    where = run(
+        wheel_venv / "bin" / "python", "-c", "import explorer; print(explorer.__file__)",
+        cwd=tmp_path,
+    )  # fmt: skip
     assert where.stdout.startswith(str(wheel_venv)), where.stdout  # the wheel, not the sources
 
 
