@@ -147,9 +147,9 @@ def surface_shown(png: Path) -> dict[str, float]:
 
 
 def assert_surface_drawn(png: Path) -> None:
-    shares = surface_shown(png)
-    assert shares["coloured"] > 0.15 and shares["yellow"] > 0.001, shares
-    assert shares["orange"] > 0.003, shares  # the tangent plane
+    shares = surface_shown(png)  # a blank view (nothing drawn) has none of these colours
+    assert shares["coloured"] > 0.04 and shares["yellow"] > 0.0003, shares
+    assert shares["orange"] > 0.0005, shares  # the tangent plane
 
 
 @pytest.mark.parametrize(
