@@ -496,28 +496,21 @@ class Session(QObject):
 
     def tangent_outline(self) -> np.ndarray:
         """The border of the tangent plane's patch, segments (k, 2, 3)."""
-        if not self.info().differentiable:
-            return np.empty((0, 2, 3))
-        return surface_overlays.model_outline(
-            self.info().linear,
-            self.function,
-            self.axes,
-            self.point,
-            self.box,
-            self.zrange(),
-            geometry.PATCH_HALF,
-            25,
-        )
+        return self._model_lines(surface_overlays.model_outline, self.info().linear, 25)
 
     def quadratic_triangles(self, n: int = 31) -> np.ndarray:
         return self._model_triangles(self.info().quadratic, n)
 
     def quadratic_wire(self, n: int = 31) -> np.ndarray:
         """The quadratic's patch as grid-line segments (k, 2, 3), for the wireframe."""
+        return self._model_lines(surface_overlays.model_grid_lines, self.info().quadratic, n)
+
+    def _model_lines(self, lines, model: TaylorModel, n: int) -> np.ndarray:
+        """Segments of a model's patch, cut like the surface; none where f has no model."""
         if not self.info().differentiable:
             return np.empty((0, 2, 3))
-        return surface_overlays.model_grid_lines(
-            self.info().quadratic,
+        return lines(
+            model,
             self.function,
             self.axes,
             self.point,
