@@ -117,7 +117,7 @@ def emit(
         names[node] = node_names.get(node) or f"{prefix}{node}"
         into = None
         if node in slot_of and flavor == "np":
-            into = _into(OPS[op], [ref(a) for a in graph.args[node]], slot_of[node])
+            into = _ufunc_call(OPS[op], [ref(a) for a in graph.args[node]], slot_of[node])
         if into is not None:
             code = into
             written[node] = slot_of[node]
@@ -146,14 +146,96 @@ def emit(
     return "\n".join(lines) + "\n"
 
 
-def _into(op, args: list[str], slot: str) -> str | None:
-    """The op as a ufunc call writing into `slot`, or None where it has no ufunc."""
+def _ufunc_call(op, args: list[str], out: str | None = None) -> str | None:
+    """The op as a call of its ufunc, writing into `out` if given; None where it
+    has no ufunc."""
+    tail = _tail(out)
     if op.ufunc is not None:
-        return f"np.{op.ufunc}({', '.join(args)}, out={slot})"
+        return f"np.{op.ufunc}({', '.join(args)}{tail}"
     m = re.fullmatch(r"np\.(\w+)\(.*\)", op.np_code)
     if m and isinstance(getattr(np, m.group(1), None), np.ufunc):
-        return op.np_code.format(*args)[:-1] + f", out={slot})"
+        return op.np_code.format(*args)[:-1] + tail
     return None
+
+
+def _tail(out: str | None) -> str:
+    return f", out={out})" if out else ")"
+
+
+def _new(owned: list[str]) -> str:
+    owned.append(f"b{len(owned)}")
+    return owned[-1]
+
+
+def emit_buffers(
+    graph: Graph,
+    outputs: Sequence[int],
+    inputs: Sequence[int],
+    *,
+    single: bool = False,
+    slots: Sequence[str] | None = None,
+) -> str:
+    """numpy source for inputs that all have one and the same shape.
+
+    Every node is then an array of that shape, so each op writes with ``out=``
+    into its output slot, into the buffer of an argument used for the last
+    time, or into a buffer freed earlier (the latest first: still in cache); a
+    new array is made only when none is free. On a large grid the few buffers
+    stay in cache, about a third faster than the fresh array per op that
+    `emit` leaves to numpy (whose temporary elision covers binary operators
+    only). The ops are those of `emit`, except ``a ** 2.0`` as ``np.square(a)``
+    (the same numbers). `single` and `slots` are as in `emit`.
+    """
+    args = [f"x{i}" for i in range(len(inputs))]
+    names: dict[int, str] = dict(zip(inputs, args, strict=True))
+
+    def ref(node: int) -> str:
+        return literal(graph.values[node]) if graph.ops[node] == CONST else names[node]
+
+    order = [n for n in needed(graph, outputs) if graph.ops[n] not in (VAR, CONST)]
+    last = {a: i for i, node in enumerate(order) for a in graph.args[node]}
+    last.update(dict.fromkeys(outputs, len(order)))  # outputs live to the end
+    slot_of: dict[int, str] = {}
+    for node, slot in zip(outputs, slots or (), strict=False):
+        slot_of.setdefault(node, slot)
+    lines = [f"def _f({', '.join([*args, '_out'] if slots is not None else args)}):"]
+    owned: list[str] = []  # the buffers this code made: free to overwrite once dead
+    free: list[str] = []
+    for i, node in enumerate(order):
+        op = OPS[graph.ops[node]]
+        refs = [ref(a) for a in graph.args[node]]
+        dying = [
+            names[a]
+            for a in dict.fromkeys(graph.args[node])
+            if last[a] == i and names.get(a) in owned
+        ]
+        into = slot_of.get(node) or (dying.pop(0) if dying else free.pop() if free else None)
+        call: str | None = None
+        if op.name == "pow" and graph.is_const(graph.args[node][1], 2.0):
+            call = f"np.square({refs[0]}{_tail(into)}"
+        else:
+            call = _ufunc_call(op, refs, into)
+        if call is None:  # no ufunc: a fresh array from the template
+            into = into or _new(owned)
+            call = f"{into} = {op.np_code.format(*refs)}"
+        elif into is None:
+            into = _new(owned)
+            call = f"{into} = {call}"
+        lines.append(f"    {call}")
+        names[node] = into
+        free.extend(dying)
+    if slots is not None:
+        lines.extend(
+            f"    {slot} = {ref(node)}"
+            for node, slot in zip(outputs, slots, strict=True)
+            if slot_of[node] != slot or node not in order
+        )
+        lines.append("    return _out")
+    elif single:
+        lines.append(f"    return {ref(outputs[0])}")
+    else:
+        lines.append(f"    return ({', '.join(ref(o) for o in outputs)},)")
+    return "\n".join(lines) + "\n"
 
 
 def compile_program(
@@ -163,9 +245,14 @@ def compile_program(
     flavor: str,
     single: bool = False,
     slots: Sequence[str] | None = None,
+    buffers: bool = False,
 ) -> Callable:
-    """Compile the straight-line code for `outputs` into a Python function."""
-    source = emit(graph, outputs, inputs, flavor, single=single, inline=True, slots=slots)
+    """Compile the straight-line code for `outputs` into a Python function;
+    `buffers` (numpy): the code of `emit_buffers`, for inputs of one shape."""
+    if buffers:
+        source = emit_buffers(graph, outputs, inputs, single=single, slots=slots)
+    else:
+        source = emit(graph, outputs, inputs, flavor, single=single, inline=True, slots=slots)
     namespace = dict(NAMESPACE)
     exec(compile(source, f"<explorer-{flavor}>", "exec"), namespace)  # noqa: S102 (our code)
     return namespace["_f"]  # type: ignore[return-value]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +18,9 @@ from .trace import Trace, build_trace, plan_trace
 
 _FALLBACK = (ArithmeticError, ValueError)  # math's domain and overflow errors
 MAX_DERIVATIVE_NODES = 400_000
+# From this many points on, inputs of one shape run the code that writes into
+# reused buffers (codegen.emit_buffers); below, its ``out=`` calls cost more.
+BUFFERS_MIN_SIZE = 1024
 
 
 def parse(text: str, variables: Sequence[str] | None = None) -> Function:
@@ -99,13 +103,19 @@ class Function:
         return len(self.variables)
 
     def _compile(
-        self, outputs: list[int], flavor: str, single: bool = False, slots: list[str] | None = None
+        self,
+        outputs: list[int],
+        flavor: str,
+        single: bool = False,
+        slots: list[str] | None = None,
+        buffers: bool = False,
     ) -> Callable:
-        return compile_program(self.graph, outputs, self.var_nodes, flavor, single, slots)
+        return compile_program(self.graph, outputs, self.var_nodes, flavor, single, slots, buffers)
 
-    def _compile_into(self, outputs: list[int]) -> Callable:
+    def _compile_into(self, outputs: list[int], buffers: bool = False) -> Callable:
         """numpy code writing output k into ``_out[k]`` of a stacked array."""
-        return self._compile(outputs, "np", slots=[f"_out[{k}, ...]" for k in range(len(outputs))])
+        slots = [f"_out[{k}, ...]" for k in range(len(outputs))]
+        return self._compile(outputs, "np", slots=slots, buffers=buffers)
 
     # derivative graphs, built on first use ---------------------------------
     @_built_once
@@ -133,6 +143,10 @@ class Function:
         return self._compile([self.output], "np", single=True)
 
     @_built_once
+    def _value_buffers(self) -> Callable:
+        return self._compile([self.output], "np", single=True, buffers=True)
+
+    @_built_once
     def _vg_scalar(self) -> Callable:
         return compile_scalar(self.graph, self.output, self._reverse[0], self.var_nodes)
 
@@ -141,15 +155,30 @@ class Function:
         return self._compile_into([self.output, *self._reverse[0]])
 
     @_built_once
+    def _vg_buffers(self) -> Callable:
+        return self._compile_into([self.output, *self._reverse[0]], buffers=True)
+
+    @_built_once
     def _gradient_array(self) -> Callable:
         return self._compile_into(self._reverse[0])
 
     @_built_once
+    def _gradient_buffers(self) -> Callable:
+        return self._compile_into(self._reverse[0], buffers=True)
+
+    @property
+    def _hessian_slots(self) -> list[str]:
+        n = self.dimension
+        return [f"_out[{i}, {j}, ...]" for i in range(n) for j in range(i, n)]
+
+    @_built_once
     def _hessian_programs(self) -> tuple[Callable, Callable]:
         nodes = self._hessian_nodes
-        n = self.dimension
-        slots = [f"_out[{i}, {j}, ...]" for i in range(n) for j in range(i, n)]
-        return self._compile(nodes, "py"), self._compile(nodes, "np", slots=slots)
+        return self._compile(nodes, "py"), self._compile(nodes, "np", slots=self._hessian_slots)
+
+    @_built_once
+    def _hessian_buffers(self) -> Callable:
+        return self._compile(self._hessian_nodes, "np", slots=self._hessian_slots, buffers=True)
 
     @_built_once
     def _trace_plan(self):
@@ -189,8 +218,9 @@ class Function:
         if found is not None:
             return found
         arrays, shape = self._arrays(xs)
+        program = self._value_buffers if _fills(arrays, shape) else self._value_array
         with np.errstate(all="ignore"):
-            value = self._value_array(*arrays)
+            value = program(*arrays)
         if shape == ():
             return np.float64(value)
         value = np.asarray(value)
@@ -203,8 +233,9 @@ class Function:
             return found
         arrays, shape = self._arrays(xs)
         out = np.empty((self.dimension + 1, *shape))
+        program = self._vg_buffers if _fills(arrays, shape) else self._vg_array
         with np.errstate(all="ignore"):
-            self._vg_array(*arrays, out)
+            program(*arrays, out)
         return (np.float64(out[0]) if shape == () else out[0]), out[1:]
 
     def gradient(self, *xs) -> np.ndarray:
@@ -214,8 +245,9 @@ class Function:
             return found[1]
         arrays, shape = self._arrays(xs)
         out = np.empty((self.dimension, *shape))
+        program = self._gradient_buffers if _fills(arrays, shape) else self._gradient_array
         with np.errstate(all="ignore"):
-            return self._gradient_array(*arrays, out)
+            return program(*arrays, out)
 
     def hessian(self, *xs) -> np.ndarray:
         """The Hessian, shape ``(n, n, *broadcast)``, symmetric."""
@@ -232,8 +264,9 @@ class Function:
                 return _mirror(out)
         arrays, shape = self._arrays(xs)
         out = np.empty((n, n, *shape))
+        program = self._hessian_buffers if _fills(arrays, shape) else np_
         with np.errstate(all="ignore"):
-            np_(*arrays, out)  # fills the upper triangle
+            program(*arrays, out)  # fills the upper triangle
         return _mirror(out)
 
     def kink_distance(self, *xs) -> np.ndarray:
@@ -310,6 +343,12 @@ class Function:
         )
         head, body = text.split("\n", 1)
         return f"import numpy as np\n\n\n{head}\n{doc}{body}"
+
+
+def _fills(arrays: list[np.ndarray], shape: tuple[int, ...]) -> bool:
+    """Whether every input fills the whole broadcast shape, and it is large
+    enough for the code that reuses buffers."""
+    return math.prod(shape) >= BUFFERS_MIN_SIZE and all(a.shape == shape for a in arrays)
 
 
 def _mirror(h: np.ndarray) -> np.ndarray:

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from explorer.engine import FUNCTIONS, OPS, parse
+from explorer.engine.function import BUFFERS_MIN_SIZE
 
 X, Y = sp.symbols("x y", real=True)
 SYMBOLS = (X, Y)
@@ -210,9 +211,13 @@ def test_value_gradient_and_hessian_agree_with_sympy(e, at):
     # exactly on a kink f itself may be undefined, as x/x is at 0 (sympy says 1)
     assume(oracle is not None and distance > 0)
     arr = [np.full(2, at[0]), np.full(2, at[1])]
-    scalar = (f(*at), f.gradient(*at), f.hessian(*at))
-    array = (f(*arr)[0], f.gradient(*arr)[:, 0], f.hessian(*arr)[:, :, 0])
-    for value in (scalar[0], array[0]):
+    grid = [np.full(BUFFERS_MIN_SIZE, at[0]), np.full(BUFFERS_MIN_SIZE, at[1])]  # reused buffers
+    paths = [
+        (f(*at), f.gradient(*at), f.hessian(*at)),
+        (f(*arr)[0], f.gradient(*arr)[:, 0], f.hessian(*arr)[:, :, 0]),
+        (f(*grid)[-1], f.gradient(*grid)[:, -1], f.hessian(*grid)[:, :, -1]),
+    ]
+    for value, _, _ in paths:
         assert _agree(value, oracle, 1e-9), (e.text, at, value, oracle)
     if distance < 1e-8:
         return  # at a kink a derivative is only a convention
@@ -220,12 +225,12 @@ def test_value_gradient_and_hessian_agree_with_sympy(e, at):
         di = sp.diff(e.sym, xi)
         d = _number(di, at)
         if d is not None:
-            for grad in (scalar[1], array[1]):
+            for _, grad, _ in paths:
                 assert _agree(grad[i], d, 1e-8), (e.text, at, i, grad[i], d)
         for j, xj in enumerate(SYMBOLS):
             d2 = _number(sp.diff(di, xj), at)
             if d2 is not None:
-                for hess in (scalar[2], array[2]):
+                for _, _, hess in paths:
                     assert _agree(hess[i, j], d2, 1e-7), (e.text, at, i, j, hess[i, j], d2)
 
 

@@ -17,12 +17,17 @@ POINT = (0.3, -0.7, 1.1)
 def everything(f):
     """Every lazily built part of a Function, used once."""
     grid = [np.linspace(-1, 1, 5)] * 3
+    big = [np.linspace(-1, 1, function.BUFFERS_MIN_SIZE)] * 3  # the code reusing buffers
     return (
         f(*POINT),
         f.gradient(*POINT),
         f.hessian(*POINT),
         f.value_and_gradient(*grid)[1],
         f.hessian(*grid),
+        f(*big),
+        f.gradient(*big),
+        f.value_and_gradient(*big)[1],
+        f.hessian(*big),
         f.trace(POINT).gradient,
         f.source(),
     )
