@@ -49,9 +49,14 @@ class BatchRun:
         ok = np.isfinite(value) & np.isfinite(grad).all(0)
         self.code[~ok] = REASONS.index("left domain")
         self._idx = np.flatnonzero(ok)
-        self._x, self._g, self._f = xt[:, ok], grad[:, ok], value[ok].copy()
+        g = np.take(grad, self._idx, axis=1)
+        at_rest = np.sum(g**2, 0) <= self.tol**2  # stopped before the first step
+        self._finish(at_rest, np.take(xt, self._idx, axis=1), g)
+        self._idx = self._idx[~at_rest]
+        self._x, self._g, self._f = (np.take(a, self._idx, axis=-1) for a in (xt, grad, value))
         self._state = tuple(np.zeros((k, self._idx.size)) for _ in self.method.state)
-        self._finish(np.sum(self._g**2, 0) <= self.tol**2, self._x, self._g)
+        self._buffer = np.empty((k + 2, self._idx.size))
+        self._same = np.empty(self._idx.size, bool)
 
     @property
     def running(self) -> int:
@@ -92,28 +97,58 @@ class BatchRun:
         with np.errstate(all="ignore"):
             if self.method.update is None:
                 out = newton_step(self.f, self._x.T, self._f, g.T, self._state[0][0], lr)
-                xn, grad, self._f = out.x.T, out.grad.T, out.value
-                stuck = out.failed
+                xn, grad, value, stuck = out.x.T, out.grad.T, out.value, out.failed
                 state: tuple = (np.broadcast_to(out.mu, xn.shape),)
+                sq = np.einsum("ij,ij->j", grad, grad)
+                go_on = False
             else:
                 xn, state = self.method.update(self._x, g, self._state, self.params, t, lr)
-                # Two passes: on large arrays the engine's fused value-and-gradient
-                # program is slower than these two (more temporaries live at once).
-                self._f = np.broadcast_to(self.f(*xn), xn.shape[1:])
-                grad = self.f.gradient(*xn).reshape(xn.shape)
-                stuck = (xn == self._x).all(0)
-            sq = np.einsum("ij,ij->j", grad, grad)
-            # NaN fails every comparison: outside the domain is not healthy
-            healthy = np.einsum("ij,ij->j", xn, xn) <= DIVERGED_AT**2
-            healthy &= (np.abs(self._f) <= DIVERGED_AT) & (sq <= 1e300)
-        done = ~healthy | (sq <= self.tol**2) | stuck
-        self._finish(done, xn, grad, healthy, stuck, t >= self.max_steps)
-        if done.any():
-            keep = ~done
-            xn, grad, self._idx = xn[:, keep], grad[:, keep], self._idx[keep]
-            state = tuple(s[:, keep] for s in state)
-            self._f = self._f[keep]
-        self._x, self._g, self._state = xn, grad, state
+                if any(np.may_share_memory(s, self._buffer) for s in state):
+                    state = tuple(np.copy(s) for s in state)  # a rule that keeps ∇f itself
+                # One fused program into the preallocated rows [f, ∇f, |∇f|²].
+                buffer = self._buffer[:, : xn.shape[1]]
+                self.f.value_and_gradient(*xn, out=buffer[:-1])
+                value, grad = buffer[0], buffer[1:-1]
+                sq = _squared_norms(grad, out=buffer[-1])
+                go_on = self._all_go_on(xn, value, sq)
+            limit = t >= self.max_steps
+            if limit or not go_on:
+                if self.method.update is not None:
+                    stuck = (xn == self._x).all(0)
+                # NaN fails every comparison: outside the domain is not healthy
+                healthy = np.einsum("ij,ij->j", xn, xn) <= DIVERGED_AT**2
+                healthy &= (np.abs(value) <= DIVERGED_AT) & (sq <= 1e300)
+                done = ~healthy | (sq <= self.tol**2) | stuck
+                self._finish(done, xn, grad, healthy, stuck, limit)
+                if done.any():  # compact: later steps cost only what is left
+                    # take(), not a[:, mask]: that is slower and leaves (k, m)
+                    # arrays in Fortran order, which slows every later row-wise pass
+                    keep = np.flatnonzero(~done)
+                    xn, grad = np.take(xn, keep, axis=1), np.take(grad, keep, axis=1)
+                    state = tuple(np.take(s, keep, axis=1) for s in state)
+                    self._idx, value = self._idx[keep], value[keep]
+        self._x, self._g, self._f, self._state = xn, grad, value, state
+
+    def _all_go_on(self, xn: np.ndarray, value: np.ndarray, sq: np.ndarray) -> bool:
+        """True when no point can stop at this step, proved by a few reductions
+        (cheap next to the element-wise masks, which are built only otherwise):
+        every |f| and the box bounding the points lie within `DIVERGED_AT`,
+        every |∇f|² lies in (tol², 1e300], and no first coordinate stood still.
+        NaN anywhere fails a comparison and so takes the exact path."""
+        # Row by row: numpy reduces a (2, m) view of strided rows along axis 1
+        # in a cache-hostile order, several times slower than two row reductions.
+        far = max(xn.max(), -xn.min())  # NaN in both when in either
+        if not (
+            -DIVERGED_AT <= value.min()
+            and value.max() <= DIVERGED_AT
+            and self.tol**2 < sq.min()
+            and sq.max() <= 1e300
+            and xn.shape[0] * far * far <= DIVERGED_AT**2
+        ):
+            return False
+        same = self._same[: xn.shape[1]]
+        np.equal(xn[0], self._x[0], out=same)
+        return not same.any()
 
     def _finish(
         self,
@@ -133,13 +168,13 @@ class BatchRun:
         refused = np.zeros(cols.size, bool) if healthy is None else ~healthy[cols]
         code = np.empty(cols.size, np.int8)
         if refused.any():  # keep the last good point; divergence or the domain?
+            self.x[self._idx[cols[refused]]] = self._x[:, cols[refused]].T
             x = xn[:, cols[refused]]
             with np.errstate(all="ignore"):
                 value = np.broadcast_to(self.f(*x), (x.shape[1],))
-            far = ~(np.einsum("ij,ij->j", x, x) <= DIVERGED_AT**2) | ~(np.abs(value) <= DIVERGED_AT)
-            code[refused] = np.where(
-                far & ~np.isnan(value), REASONS.index("diverged"), REASONS.index("left domain")
-            )
+            far = ~(np.einsum("ij,ij->j", x, x) <= DIVERGED_AT**2)  # NaN too, as a single run
+            far |= np.isinf(value) | (np.abs(value) > DIVERGED_AT)
+            code[refused] = np.where(far, REASONS.index("diverged"), REASONS.index("left domain"))
         kept = cols[~refused]
         self.x[self._idx[kept]] = xn[:, kept].T
         small = np.sum(grad[:, kept] ** 2, 0) <= self.tol**2
@@ -153,4 +188,15 @@ class BatchRun:
             np.where(small, REASONS.index("converged"), REASONS.index("step limit")),
         )
         self.code[self._idx[cols]] = code
-        self.steps[self._idx[cols]] = self.t - refused
+        untaken = refused.copy()  # a refused step is not taken, nor a failed Newton step
+        if stuck is not None and self.method.update is None:
+            untaken |= stuck[cols]
+        self.steps[self._idx[cols]] = self.t - untaken
+
+
+def _squared_norms(v: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Σᵢ v[i]² for the columns of `v`, into `out` (faster here than einsum)."""
+    np.multiply(v[0], v[0], out=out)
+    for row in v[1:]:
+        out += row * row
+    return out

@@ -226,8 +226,24 @@ class Function:
         value = np.asarray(value)
         return value if value.shape == shape else np.broadcast_to(value, shape).copy()
 
-    def value_and_gradient(self, *xs) -> tuple[np.floating | np.ndarray, np.ndarray]:
-        """``(f(*xs), gradient)`` in one pass; gradient has shape ``(n, *broadcast)``."""
+    def value_and_gradient(
+        self, *xs, out: np.ndarray | None = None
+    ) -> tuple[np.floating | np.ndarray, np.ndarray]:
+        """``(f(*xs), gradient)`` in one pass; gradient has shape ``(n, *broadcast)``.
+
+        With `out` (float64, shape ``(n + 1, *shape)``, the arguments broadcasting
+        to `shape`) f goes into ``out[0]`` and the gradient into ``out[1:]``, both
+        returned as views of it: a hot loop over a large batch then allocates
+        nothing per call and skips the shape bookkeeping.
+        """
+        if out is not None:
+            if len(xs) != self.dimension or out.shape[:1] != (self.dimension + 1,):
+                raise ValueError(f"out must have shape ({self.dimension + 1}, …) for {self!r}")
+            arrays = [np.asarray(x, dtype=np.float64) for x in xs]
+            fills = _fills(arrays, out.shape[1:])
+            with np.errstate(all="ignore"):
+                (self._vg_buffers if fills else self._vg_array)(*arrays, out)
+            return out[0], out[1:]
         found = self._scalar(self._vg_scalar, xs)
         if found is not None:
             return found

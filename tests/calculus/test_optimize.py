@@ -177,6 +177,45 @@ def test_a_batch_runs_the_same_rule_as_single_runs(name):
         assert batch.steps[i] == single.steps
 
 
+# Starts that stop for every reason at many different steps, so that the batch
+# drops points from its working set again and again (and at the start).
+_GRID_7 = np.stack(np.meshgrid(*[np.linspace(-6, 6, 7)] * 2, indexing="ij"), -1).reshape(-1, 2)
+MIXED_STOPS = [
+    (HIMMELBLAU, _GRID_7, {"lr": 0.01, "max_steps": 600}),  # converged, diverged, step limit
+    ("x^2 + y^2 + log(x + 3)", [[0.5, 0.5], [-2.9, 0.0], [-2.5, 1.0], [-4.0, 0.0]], {"lr": 0.4}),
+    ("x^2 + 2y^2", [[1.0, 1.0], [0.0, 0.0], [1e-3, 0.0]], {"lr": 1.2}),  # diverged, at rest
+    ("-exp(-(x^2+y^2))", [[30.0, 30.0], [1.0, 0.5]], {"lr": 0.5}),  # stalled on a plateau
+    ("1e-30*(x^2+y^2)", [[1.0, 2.0]], {"lr": 0.5, "tol": 0.0}),  # steps below resolution
+    ("3e11*atan(x) + y^2", [[0.0, 1.0]], {"lr": 10.0, "tol": 0.0}),  # x runs off, f stays
+    ("x^2 + y^2 - 2e12", [[1.0, 1.0]], {"lr": 0.1}),  # f beyond the bound of divergence
+]
+
+
+@pytest.mark.parametrize("name", sorted(METHODS))
+def test_a_batch_stops_every_point_as_its_single_run_does(name):
+    reasons = set()
+    for text, starts, params in MIXED_STOPS:
+        f = parse(text)
+        params = {"max_steps": 300, **params}
+        if name == "newton":
+            params.pop("lr")
+        batch = BatchRun(name, f, np.array(starts, float), **params)
+        batch.run()
+        for i, start in enumerate(starts):
+            try:
+                single = optimizer(name, f, start, **params)
+            except ValueError:  # refused at the start: f is undefined there
+                assert (batch.stop_reasons[i], batch.steps[i]) == ("left domain", 0)
+                np.testing.assert_array_equal(batch.x[i], start)
+                continue
+            reasons.add(single.run())
+            assert (batch.stop_reasons[i], batch.steps[i]) == (single.stop_reason, single.steps)
+            np.testing.assert_allclose(batch.x[i], single.x, rtol=1e-9, atol=1e-12)
+    # the cases reach the stop reasons they were chosen for
+    assert reasons >= {"converged", "stalled"}
+    assert "diverged" in reasons or name in ("adagrad", "rmsprop", "adam", "newton")
+
+
 def test_batch_stop_reasons_per_point():
     f = parse("x^2 + y^2 + log(x + 3)")
     starts = np.array([[0.5, 0.5], [-2.9, 0.0], [-4.0, 0.0], [0.0, 0.0]])

@@ -109,3 +109,25 @@ def test_deep_graph_backward_pass_is_iterative():
     assert f.gradient(0.0)[0] == pytest.approx(1501.0)
     t = f.trace((0.0,))
     assert t.gradient[0] == pytest.approx(1501.0)
+
+
+def test_value_and_gradient_into_a_buffer_against_the_hand_derivative():
+    f = parse("(x^2+y-11)^2 + (x+y^2-7)^2")
+    x, y = np.linspace(-5, 5, 7), np.linspace(4, -2, 7)
+    out = np.full((3, 7), np.nan)
+    value, grad = f.value_and_gradient(x, y, out=out)
+    assert np.shares_memory(value, out) and np.shares_memory(grad, out)
+    a, b = x * x + y - 11, x + y * y - 7  # Himmelblau's gradient by hand
+    np.testing.assert_allclose(out, [a * a + b * b, 4 * x * a + 2 * b, 2 * a + 4 * y * b])
+    f.value_and_gradient(x, 2.0, out=out)  # arguments broadcast to the buffer
+    a, b = x * x + 2.0 - 11, x + 4.0 - 7
+    np.testing.assert_allclose(out[0], a * a + b * b)
+    with pytest.raises(ValueError, match="out must have shape"):
+        f.value_and_gradient(x, y, out=np.empty((2, 7)))
+
+
+def test_a_square_is_compiled_to_the_same_bits_as_a_product():
+    f = parse("x^2 + 3*y^2")
+    x = np.random.default_rng(5).normal(size=1000) * 1e3
+    np.testing.assert_array_equal(f(x, x), x * x + 3.0 * (x * x))
+    assert "** 2.0" in f.source()  # the reader sees the power, not numpy's name for it
