@@ -147,6 +147,34 @@ class Run:
         state = tuple(self.state(name) for name in self.method.state)
         return np.asarray(self.method.rates(state, self.params, self._t, self.rate(self._t)))
 
+    def next_step(self) -> np.ndarray:
+        """The step the method takes next from the current iterate, without
+        taking it and without gradient noise: −η∇f for gradient descent, the
+        velocity's step for momentum, the per-coordinate adapted step for
+        AdaGrad, RMSProp and Adam, the damped Newton step for Newton."""
+        lr, t = self.rate(), self._t + 1
+        if self.method.update is None:
+            with np.errstate(all="ignore"):
+                out = newton_step(
+                    self.f,
+                    np.array([self._x[-1]]),
+                    np.array([self._values[-1]]),
+                    np.array([self._g]),
+                    np.array([self._state[0][0]]),
+                    lr,
+                )
+            return out.x[0] - self.x
+        update = self.method.update
+        try:  # Python floats, as `run` steps them
+            return np.array(
+                [
+                    update(xi, gi, si, self.params, t, lr)[0] - xi
+                    for xi, gi, si in zip(self._x[-1], self._g, self._state, strict=True)
+                ]
+            )
+        except (OverflowError, ZeroDivisionError):
+            return np.full(len(self._g), np.nan)
+
     def rate(self, t: int | None = None) -> float:
         """The learning rate η_t of step `t` (default: the next one) under the schedule."""
         t = self.steps + 1 if t is None else t

@@ -38,6 +38,27 @@ COLORS = (
 )
 
 
+STEP_SAMPLES = 16  # points along a step arrow draped on the surface
+
+
+@dataclass(frozen=True)
+class StepArrow:
+    """A step from the selected run's current iterate, draped on the surface."""
+
+    kind: str  # "−η∇f", or the method's own step: "velocity", "adapted step", "Newton step"
+    path: np.ndarray  # (m ≥ 2, 3): the plotted coordinates and f along the step
+
+
+def own_step_kind(method: str) -> str | None:
+    """What a method's step adds to −η∇f, as the views label it (None: nothing)."""
+    m = METHODS[method]
+    if m.update is None:
+        return "Newton step"
+    if m.rates is not None:
+        return "adapted step"
+    return "velocity" if "v" in m.state else None
+
+
 @dataclass
 class RunEntry:
     """One run and how it was made (so that reset can make it again)."""
@@ -273,6 +294,47 @@ class Runs(QObject):
         last = np.append(traj[-1], e.run.values[-1])
         full = np.concatenate([path, last[None, :]])
         return full[:, [a, b, -1]]
+
+    def step_arrows(self) -> list[StepArrow]:
+        """The selected run's next step from its current iterate: −η∇f, and where
+        the method has one its own step (momentum's velocity, the per-coordinate
+        adapted rate, the damped Newton step). Each follows the surface and
+        stops at the box's edge or where f is undefined. Empty when no run is
+        selected, it has stopped, or the view is not a 2D plot."""
+        s = self.session
+        if len(s.axes) != 2 or not 0 <= self.selected < len(self.entries):
+            return []
+        e = self.entries[self.selected]
+        run = e.run
+        if run.stop_reason is not None:
+            return []
+        steps = [("−η∇f", -run.rate() * run.gradient)]
+        kind = own_step_kind(e.method)
+        if kind is not None:
+            steps.append((kind, run.next_step()))
+        arrows = []
+        for kind, step in steps:
+            path = self._draped_step(run.x, step)
+            if path is not None:
+                arrows.append(StepArrow(kind, path))
+        return arrows
+
+    def _draped_step(self, x: np.ndarray, step: np.ndarray) -> np.ndarray | None:
+        s = self.session
+        if not np.all(np.isfinite(step)) or not np.any(step):
+            return None
+        t = np.linspace(0.0, 1.0, STEP_SAMPLES)
+        full = x[None, :] + t[:, None] * step[None, :]
+        with np.errstate(all="ignore"):
+            z = np.broadcast_to(s.function(*full.T), t.shape)
+        (x0, x1), (y0, y1) = s.box
+        a, b = s.axes
+        inside = np.isfinite(z) & (x0 <= full[:, a]) & (full[:, a] <= x1)
+        inside &= (y0 <= full[:, b]) & (full[:, b] <= y1)
+        m = STEP_SAMPLES if inside.all() else int(np.argmin(inside))
+        if m < 2:
+            return None
+        return np.column_stack([full[:m, a], full[:m, b], np.clip(z[:m], *s.zrange())])
 
     # what the panel shows ------------------------------------------------------------
     def reason_text(self, entry: RunEntry) -> str:
