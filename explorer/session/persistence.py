@@ -37,7 +37,7 @@ from .runs_record import check_runs
 if TYPE_CHECKING:
     from .model import Session
 
-SCHEMA = 2
+SCHEMA = 3
 FORMAT = "calculus-explorer-session"  # names the file kind (and its MIME magic)
 MAX_BYTES = 1_000_000  # a real session is a few kB
 MAX_NESTING = 8  # a session nests 3 deep
@@ -337,7 +337,20 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return {"format": FORMAT, **data, "schema": 2}
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 stores each run's trajectory; a version-2 run has none (null)
+    and is replayed from its parameters, as version 2 did. What is not a list
+    of objects is left for the check to refuse."""
+    runs = data.get("runs", [])
+    if isinstance(runs, list) and all(isinstance(r, dict) for r in runs):
+        data = {**data, "runs": [{**r, "trajectory": None} for r in runs]}
+    return {**data, "schema": 3}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+}
 """From version k to k + 1, for every k below SCHEMA."""
 
 
@@ -385,9 +398,20 @@ def to_dict(session: Session) -> dict[str, Any]:
     return {"format": FORMAT, "schema": SCHEMA, **{f.name: f.dump(session) for f in FIELDS}}
 
 
+# A list of numbers as json.dumps indents it, one number a line; JSON strings
+# cannot hold a raw newline, so no function text ever matches.
+_NUMBER_LIST = re.compile(r"\[\n\s+([-+.\deE]+(?:,\n\s+[-+.\deE]+)*)\n\s*\]")
+
+
 def dumps(session: Session) -> str:
-    """The session as JSON text; never NaN or Infinity (ValueError instead)."""
-    return json.dumps(to_dict(session), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    """The session as JSON text; never NaN or Infinity (ValueError instead).
+    Indented, with each list of numbers (a point, an interval, a trajectory's
+    point) on one line."""
+    text = json.dumps(to_dict(session), indent=2, allow_nan=False, ensure_ascii=False)
+    return (
+        _NUMBER_LIST.sub(lambda m: f"[{', '.join(v.strip() for v in m[1].split(','))}]", text)
+        + "\n"
+    )
 
 
 def apply_state(session: Session, state: dict[str, Any]) -> None:

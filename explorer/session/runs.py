@@ -23,7 +23,7 @@ from explorer.calculus.step_report import StepReport, step_report
 
 from . import geometry
 from .model import Session
-from .runs_record import MAX_RUNS
+from .runs_record import MAX_RUNS, stored_trajectories
 
 # Eight colours apart from each other and from the surface's viridis map.
 COLORS = (
@@ -71,6 +71,14 @@ class RunEntry:
     label: str = field(default="")
     # the draped path so far: (steps covered, points per step, (m, n + 1) points and f)
     draped: tuple[int, int, np.ndarray] | None = None
+
+
+def _same_path(replayed: np.ndarray, stored: np.ndarray) -> bool:
+    """The replay retraces the stored trajectory (to rounding: floats in JSON
+    are exact, but another machine's libm may differ in the last bits)."""
+    return replayed.shape == stored.shape and bool(
+        np.allclose(replayed, stored, rtol=1e-9, atol=1e-12)
+    )
 
 
 class Runs(QObject):
@@ -226,20 +234,28 @@ class Runs(QObject):
                 self.message.emit(f"a saved run was not restored: {exc}")
                 continue
             run.run(r["steps"])
+            stored = r["trajectory"]
+            if stored is not None and not _same_path(run.trajectory, np.array(stored)):
+                self.message.emit(
+                    f"a saved {r['method']} run took another path when it was replayed "
+                    "(saved by another version of the explorer?); it shows the replay"
+                )
             self._append(run, r["method"], r["params"], np.array(r["start"], dtype=np.float64))
         self.changed.emit()
         self._on_surface_changed()
 
     def record(self) -> list[dict[str, Any]]:
         """The runs as a session file stores them (see `runs_record`)."""
+        trajectories = stored_trajectories([e.run.trajectory for e in self.entries])
         return [
             {
                 "method": e.method,
                 "params": dict(e.params),
                 "start": e.start.tolist(),
                 "steps": e.run.steps,
+                "trajectory": trajectory,
             }
-            for e in self.entries
+            for e, trajectory in zip(self.entries, trajectories, strict=True)
         ]
 
     def _on_surface_changed(self) -> None:

@@ -15,6 +15,8 @@ from explorer.session import persistence, presets
 from explorer.session.model import Session
 from explorer.session.overlays import OVERLAYS
 from explorer.session.persistence import SCHEMA, SessionFileError
+from explorer.session.runs import Runs
+from explorer.session.runs_record import MAX_RUNS, MAX_TRAJECTORY_NUMBERS
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "sessions"
 SIGNALS = ("function_changed", "surface_changed", "point_changed", "overlays_changed")
@@ -111,6 +113,75 @@ def test_loading_emits_one_signal(session, tmp_path):
     assert session.emitted == ["function_changed"]
 
 
+# --- the optimizer runs (schema 3: parameters and trajectories) -------------------
+
+
+def with_runs(session):
+    """The session's runs model (no widgets), and the messages it gives."""
+    runs = Runs(session)
+    runs.messages = []
+    runs.message.connect(runs.messages.append)
+    return runs
+
+
+def test_the_v3_fixture_restores_its_runs_and_their_trajectories(session):
+    runs = with_runs(session)
+    persistence.load(session, FIXTURES / "v3.json")
+    stored = json.loads((FIXTURES / "v3.json").read_text())["runs"]
+    assert [e.method for e in runs.entries] == ["gd", "adam", "momentum", "newton"]
+    assert [e.run.steps for e in runs.entries] == [5, 2, 2, 2]
+    for e, r in zip(runs.entries, stored, strict=True):
+        assert e.params == r["params"] and e.start.tolist() == r["start"]
+        if r["trajectory"] is not None:  # the replay retraces the saved path
+            np.testing.assert_allclose(e.run.trajectory, r["trajectory"], rtol=1e-12)
+    assert stored[2]["trajectory"] is None and runs.entries[2].run.trajectory.shape == (3, 4)
+    # by hand: at (−1, ½, −2, 3/2) a = 1, b = 0, u = v = 1, so every ∂f/∂x_i is
+    # 2(u+v)·2(a+b)·2(w+x+y+z) + 0 = −32, and η = 0.001 moves each coordinate by 0.032
+    np.testing.assert_allclose(runs.entries[0].run.trajectory[1], [-0.968, 0.532, -1.968, 1.532])
+    assert runs.messages == []
+
+
+def test_a_version_2_run_migrates_without_a_trajectory_and_is_replayed(session):
+    runs = with_runs(session)
+    data = json.loads((FIXTURES / "v2.json").read_text())
+    data["runs"] = [
+        {"method": "momentum", "params": {"lr": 1e-3}, "start": [-1, 0.5, -2, 1.5], "steps": 3}
+    ]
+    state = persistence.validate(data)
+    assert [r["trajectory"] for r in state["runs"]] == [None]
+    persistence.apply_state(session, state)
+    (entry,) = runs.entries
+    assert entry.method == "momentum" and entry.run.steps == 3
+    assert runs.messages == []
+
+
+def test_a_replay_that_leaves_the_saved_path_is_reported(session):
+    runs = with_runs(session)
+    data = json.loads((FIXTURES / "v3.json").read_text())
+    data["runs"][0]["trajectory"][3][1] += 1e-3
+    persistence.apply_state(session, persistence.validate(data))
+    assert len(runs.entries) == 4  # kept, as replayed
+    assert len(runs.messages) == 1 and "another path" in runs.messages[0]
+
+
+def test_long_runs_stay_within_the_file_cap(session, tmp_path):
+    runs = with_runs(session)
+    session.set_text("x^2 + y^2")
+    for k in range(MAX_RUNS):
+        session.set_point([-1.0 + 0.1 * k, 1.0])
+        runs.set_param("lr", 1e-6)
+        runs.set_param("tol", 0.0)
+        assert runs.add() is None
+    runs.step(3000)  # 6,002 numbers a run: three fit in the budget
+    path = tmp_path / "long.json"
+    path.write_text(persistence.dumps(session))
+    assert path.stat().st_size < persistence.MAX_BYTES
+    saved = json.loads(path.read_text())["runs"]
+    assert [r["trajectory"] is not None for r in saved] == [True] * 3 + [False] * 5
+    persistence.load(session, path)  # the rest replayed from their parameters
+    assert [e.run.steps for e in runs.entries] == [3000] * MAX_RUNS and runs.messages == []
+
+
 def test_missing_optional_fields_take_their_defaults(session):
     state = persistence.validate(
         {"schema": 1, "text": "x*y", "domain": [[0, 1]] * 2, "point": [0, 1]}
@@ -197,6 +268,54 @@ def hostile_files() -> dict[str, tuple[bytes, str]]:
         "empty": (b"", "not valid JSON"),
         "binary": (b"\xff\xfe\x00\x81", "UTF-8"),
         "long_text_in_message": (text({**good, "preset": "p" * 100_000}), '"preset" should be'),
+        **hostile_runs(good),
+    }
+
+
+def hostile_runs(good: dict) -> dict[str, tuple[bytes, str]]:
+    """Broken runs: each is refused with what is wrong (the rest of the file is fine)."""
+    run = {
+        "method": "gd",
+        "params": {"lr": 0.1},
+        "start": [-1.0, 0.0],
+        "steps": 2,
+        "trajectory": [[-1.0, 0.0], [-0.8, 0.0], [-0.64, 0.0]],
+    }
+
+    def runs(**change) -> bytes:
+        return text({**good, "runs": [{**run, **change}]})
+
+    # 100,001 points in 0.8 MB, under the size cap
+    huge = runs(steps=100_000, start=[0, 0], trajectory=[[0, 0]] * 100_001)
+    return {
+        "runs_unknown_method": (runs(method="sgd"), "unknown optimizer"),
+        "runs_trajectory_too_short": (runs(steps=5), "must list its 6 points"),
+        "runs_trajectory_not_a_list": (runs(trajectory="0,0"), "must list its 3 points"),
+        "runs_point_wrong_length": (
+            runs(trajectory=[[-1.0, 0.0], [-0.8], [-0.64, 0.0]]),
+            "2 finite coordinates",
+        ),
+        "runs_point_far_away": (
+            runs(trajectory=[[-1.0, 0.0], [-0.8, 1e300], [-0.64, 0.0]]),
+            "2 finite coordinates",
+        ),
+        "runs_point_not_a_number": (
+            runs(trajectory=[[-1.0, 0.0], [-0.8, "0"], [-0.64, 0.0]]),
+            "2 finite coordinates",
+        ),
+        "runs_trajectory_nan": (
+            runs(trajectory=[[-1.0, 0.0], [-0.8, 0.5], [-0.64, 0.0]]).replace(b"0.5", b"NaN"),
+            "NaN",
+        ),
+        "runs_trajectory_elsewhere": (
+            runs(trajectory=[[1.0, 0.0], [-0.8, 0.0], [-0.64, 0.0]]),
+            "begin at its start",
+        ),
+        "runs_trajectory_no_field": (
+            text({**good, "runs": [{k: v for k, v in run.items() if k != "trajectory"}]}),
+            "each run needs exactly",
+        ),
+        "runs_trajectory_huge": (huge, f"more than {MAX_TRAJECTORY_NUMBERS} numbers"),
     }
 
 
