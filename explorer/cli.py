@@ -29,8 +29,6 @@ from explorer.calculus import (
 from explorer.engine import Function, ParseError, constant, parse
 from explorer.session.overlays import OVERLAYS
 
-COMMANDS = ("inspect", "critical", "descend", "render")
-
 
 class UsageError(Exception):
     """Bad command-line input: reported in one line, exit status 2."""

@@ -3,6 +3,8 @@ actions of `actions.ACTIONS` become menus and a toolbar."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PyQt6 import QtCore, QtGui, QtWidgets
 
 from explorer import __version__, files
@@ -15,17 +17,20 @@ from explorer.session.runs import Runs
 from .actions import ACTIONS
 from .dock_layout import CompactDocks
 from .gl_surface_view import SurfaceView
-from .qt_critical_table import CriticalTable
+from .lazy_dock import LazyDock, after_first_frame
 from .qt_curve_view import CurveView
-from .qt_descent_panel import DescentPanel
-from .qt_direction_panel import DirectionPanel
 from .qt_function_panel import FunctionPanel
-from .qt_graph_panel import GraphPanel
 from .qt_inspector import InspectorPanel
 from .qt_map_view import MapView
-from .qt_sections_panel import SectionsPanel
 from .qt_session_files import SessionFiles
 from .run_views import attach_runs
+
+if TYPE_CHECKING:  # the panels of lazy docks are imported when built (see `LazyDock`)
+    from .qt_critical_table import CriticalTable
+    from .qt_descent_panel import DescentPanel
+    from .qt_direction_panel import DirectionPanel
+    from .qt_graph_panel import GraphPanel
+    from .qt_sections_panel import SectionsPanel
 
 SETTINGS_KEYS = ("geometry", "state", "session")
 Area = QtCore.Qt.DockWidgetArea
@@ -54,34 +59,25 @@ class MainWindow(QtWidgets.QMainWindow):
         self.function_panel = FunctionPanel(self.session)
         self.inspector = InspectorPanel(self.session)
         self.runs = Runs(self.session, self)
-        self.descent_panel = DescentPanel(self.runs)
         self.run_adapters = attach_runs(self.runs, self.surface_view, self.map_view)
-        for view in (self.surface_view, self.map_view):
-            self.descent_panel.bind_space(view)
         self.docks: dict[str, QtWidgets.QDockWidget] = {}
+        self._shown_once = False
         self.add_panel("function", "Function", self.function_panel, Area.LeftDockWidgetArea)
         self.add_panel("inspector", "Inspector", self.inspector, Area.RightDockWidgetArea)
-        self.add_panel("descent", "Descent", self.descent_panel, Area.RightDockWidgetArea)
+        # the tabs behind the inspector and the graph are built when first needed
+        self._add_lazy("descent", "Descent", self._build_descent, Area.RightDockWidgetArea)
         self.resizeDocks(
             list(self.docks.values()), [290, 330, 330], QtCore.Qt.Orientation.Horizontal
         )
-        self.critical_table = CriticalTable(self.session)
-        self.direction_panel = DirectionPanel(self.session)
-        self._add_tab("critical", "Critical", self.critical_table)
-        self.sections_panel = SectionsPanel(self.session)
-        self._add_tab("directions", "Dial", self.direction_panel)
-        self._add_tab("sections", "Sections", self.sections_panel)
-        self.docks["critical"].visibilityChanged.connect(self.critical_table.set_shown)
+        self._add_tab("critical", "Critical", self._build_critical)
+        self._add_tab("directions", "Dial", self._build_direction)
+        self._add_tab("sections", "Sections", self._build_sections)
         self.tabifyDockWidget(self.docks["inspector"], self.docks["descent"])
-        self.docks["sections"].visibilityChanged.connect(self.sections_panel.set_shown)
         self.docks["inspector"].raise_()
-        self.graph_panel = GraphPanel(self.session)
-        graph_dock = QtWidgets.QDockWidget("Backpropagation graph", self)
-        graph_dock.setObjectName("dock_graph")
-        graph_dock.setWidget(self.graph_panel)
-        self.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, graph_dock)
+        graph_dock = self._add_lazy(
+            "graph", "Backpropagation graph", self._build_graph, Area.BottomDockWidgetArea
+        )
         graph_dock.hide()  # opened from the View menu (Ctrl+G)
-        self.docks["graph"] = graph_dock
         self.dock_layout = CompactDocks(self)  # one tabbed column in a narrow window
         self.actions_by_name = self._build_actions()
         self._critical_note = ""  # the status-bar note about critical points, if shown
@@ -100,29 +96,99 @@ class MainWindow(QtWidgets.QMainWindow):
         self.restore()
         self.session_files.mark_unmodified()
 
-    def _add_tab(self, name: str, title: str, widget: QtWidgets.QWidget) -> None:
-        """A dock tabbed with the inspector."""
-        dock = QtWidgets.QDockWidget(title, self)
-        dock.setObjectName(f"dock_{name}")
-        dock.setWidget(widget)
-        self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    def _add_tab(self, name: str, title: str, build) -> None:
+        """A lazy dock tabbed with the inspector."""
+        dock = self._add_lazy(name, title, build, Area.RightDockWidgetArea)
         self.tabifyDockWidget(self.docks["inspector"], dock)
+
+    def _add_lazy(self, name: str, title: str, build, area: Area) -> LazyDock:
+        dock = LazyDock(title, name, build, self)
+        self.addDockWidget(area, dock)
         self.docks[name] = dock
+        return dock
 
     def add_panel(
         self, name: str, title: str, widget: QtWidgets.QWidget, area: QtCore.Qt.DockWidgetArea
     ) -> QtWidgets.QDockWidget:
-        """Dock `widget`, scrolling vertically, and sideways only if it cannot be narrower."""
+        """Dock `widget`, scrolling (see `scrolling`)."""
         dock = QtWidgets.QDockWidget(title, self)
         dock.setObjectName(f"dock_{name}")
-        scroll = QtWidgets.QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(250)
-        scroll.setWidget(widget)
-        dock.setWidget(scroll)
+        dock.setWidget(scrolling(widget))
         self.addDockWidget(area, dock)
         self.docks[name] = dock
         return dock
+
+    # the lazy docks' panels (imported here: not needed for the first frame) -----------
+    def _build_descent(self, dock: LazyDock):
+        from .qt_descent_panel import DescentPanel
+
+        panel = DescentPanel(self.runs)
+        for view in (self.surface_view, self.map_view):
+            panel.bind_space(view)
+        for action in panel.menu_actions():
+            self._descent_menu.addAction(action)
+        return panel, scrolling(panel)
+
+    def _build_critical(self, dock: LazyDock):
+        from .qt_critical_table import CriticalTable
+
+        table = CriticalTable(self.session)
+        dock.visibilityChanged.connect(table.set_shown)
+        table.set_shown(dock.shown)
+        return table, table
+
+    def _build_direction(self, dock: LazyDock):
+        from .qt_direction_panel import DirectionPanel
+
+        panel = DirectionPanel(self.session)
+        return panel, panel
+
+    def _build_sections(self, dock: LazyDock):
+        from .qt_sections_panel import SectionsPanel
+
+        panel = SectionsPanel(self.session)
+        dock.visibilityChanged.connect(panel.set_shown)
+        panel.set_shown(dock.shown)
+        return panel, panel
+
+    def _build_graph(self, dock: LazyDock):
+        from .qt_graph_panel import GraphPanel
+
+        panel = GraphPanel(self.session)
+        return panel, panel
+
+    @property
+    def descent_panel(self) -> DescentPanel:
+        return self.docks["descent"].panel()
+
+    @property
+    def critical_table(self) -> CriticalTable:
+        return self.docks["critical"].panel()
+
+    @property
+    def direction_panel(self) -> DirectionPanel:
+        return self.docks["directions"].panel()
+
+    @property
+    def sections_panel(self) -> SectionsPanel:
+        return self.docks["sections"].panel()
+
+    @property
+    def graph_panel(self) -> GraphPanel:
+        return self.docks["graph"].panel()
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            shows_surface = self.stack.currentWidget() is self.splitter
+            frame = self.surface_view.frameSwapped if shows_surface else None
+            after_first_frame(self, frame, self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """What the first frame does not show: the descent panel, whose menu and
+        shortcuts work without its tab."""
+        self.docks["descent"].panel()
 
     @property
     def curve_view(self) -> CurveView:
@@ -192,9 +258,8 @@ class MainWindow(QtWidgets.QMainWindow):
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
-        descent_menu = menu.addMenu("&Descent")
-        for action in self.descent_panel.menu_actions():
-            descent_menu.addAction(action)
+        self._descent_menu = menu.addMenu("&Descent")  # filled by the descent panel
+        self._descent_menu.aboutToShow.connect(self.docks["descent"].panel)
         menu.addMenu("&Help").addAction(actions["about"])
         toolbar = self.addToolBar("Overlays")
         toolbar.setObjectName("toolbar_overlays")
@@ -369,8 +434,9 @@ class MainWindow(QtWidgets.QMainWindow):
             self.settings.setValue("state", self.dock_layout.state())
             self.settings.setValue("session", persistence.dumps(self.session))
             self.settings.sync()
-        self.descent_panel.set_playing(False)
-        self.descent_panel.cancel_basins()
+        if self.docks["descent"].built:
+            self.descent_panel.set_playing(False)
+            self.descent_panel.cancel_basins()
         for adapter in self.run_adapters:
             adapter.close()
         self.surface_view.close_adapters()
@@ -378,3 +444,12 @@ class MainWindow(QtWidgets.QMainWindow):
         if self._curve_view is not None:
             self._curve_view.close_adapters()
         super().closeEvent(event)
+
+
+def scrolling(widget: QtWidgets.QWidget) -> QtWidgets.QScrollArea:
+    """`widget` scrolling vertically, and sideways only if it cannot be narrower."""
+    scroll = QtWidgets.QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setMinimumWidth(250)
+    scroll.setWidget(widget)
+    return scroll

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PyQt6 import QtCore, QtGui, QtWidgets
-from superqt.utils import QSignalDebouncer
 
 from explorer.engine import CONSTANTS, FUNCTIONS, Function, ParseError, parse
 from explorer.session import presets
@@ -24,6 +24,9 @@ from explorer.session.numbers import number
 from explorer.session.persistence import COORDINATE_LIMIT
 
 from .qt_number_field import NumberField, WheelGuard
+
+if TYPE_CHECKING:
+    from superqt.utils import QSignalDebouncer
 
 SLIDER_STEPS = 1000
 APPLY_PAUSE_MS = 600  # longer than the gap between two keys of a word, short enough to feel live
@@ -96,9 +99,7 @@ class FunctionPanel(QtWidgets.QWidget):
         self._generation = 0  # of the text being applied; older compilations are dropped
         self._waiting = False  # for the typing to pause
         self._compiling: dict[int, _Compile] = {}  # kept alive until they report
-        self._pause = QSignalDebouncer(parent=self)
-        self._pause.setTimeout(APPLY_PAUSE_MS)
-        self._pause.triggered.connect(self._on_pause)
+        self._pause: QSignalDebouncer | None = None  # made on the first key (`_typing_pause`)
         layout = QtWidgets.QVBoxLayout(self)
 
         self.presets = QtWidgets.QComboBox()
@@ -323,8 +324,19 @@ class FunctionPanel(QtWidgets.QWidget):
             self.show_text(self.session.text)
             self.clear_error()
 
+    def _typing_pause(self) -> QSignalDebouncer:
+        """The pause that applies typing. Importing superqt (with qtpy) takes ~0.2 s,
+        a third of the window's start: it waits for the first key."""
+        if self._pause is None:
+            from superqt.utils import QSignalDebouncer
+
+            self._pause = QSignalDebouncer(parent=self)
+            self._pause.setTimeout(APPLY_PAUSE_MS)
+            self._pause.triggered.connect(self._on_pause)
+        return self._pause
+
     def _forget_typing(self) -> None:
-        self._pause.cancel()
+        self._typing_pause().cancel()
         self._waiting = False
         self._generation += 1
         self.hint.hide()
@@ -332,7 +344,7 @@ class FunctionPanel(QtWidgets.QWidget):
     def _on_text_edited(self, text: str) -> None:
         self._generation += 1  # a compilation under way is for an older text
         self._waiting = True
-        self._pause.throttle()
+        self._typing_pause().throttle()
         if self.error.isVisible() and _parses(text):
             self.clear_error()  # errors wait for the pause; their end shows at once
 
@@ -342,7 +354,7 @@ class FunctionPanel(QtWidgets.QWidget):
             self._submit(self.editor.text(), finished=False)
 
     def _on_return(self) -> None:
-        self._pause.cancel()
+        self._typing_pause().cancel()
         self._waiting = False
         self._submit(self.editor.text(), finished=True)
 

@@ -7,9 +7,10 @@ Shift+left drag) pans; arrow keys move the point.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pyqtgraph as pg
 from PyQt6 import QtCore
-from superqt.utils import qdebounced
 
 from explorer.session.model import Session
 
@@ -77,8 +78,26 @@ class PlotView(pg.PlotWidget):
             self.getAxis(name).enableAutoSIPrefix(False)
         self.adapters: dict[str, PlotAdapter] = {}
         self.region: tuple[tuple[float, float], ...] | None = None
-        self._resample_soon = qdebounced(self.resample, timeout=80, leading=True, parent=self)
-        self.getViewBox().sigRangeChanged.connect(lambda *_: self._resample_soon())
+        self._painted = False
+        self._resample_soon: Callable | None = None  # superqt's debouncer, once painted
+        self.getViewBox().sigRangeChanged.connect(self._on_range_changed)
+
+    def _on_range_changed(self) -> None:
+        """Zooms and pans re-sample, debounced. Until the first paint the view only
+        gets resized, once per layout: it re-samples at once, and superqt (~0.2 s to
+        import, with qtpy) is not needed for the window's first frame."""
+        if not self._painted:
+            self.resample()
+            return
+        if self._resample_soon is None:
+            from superqt.utils import qdebounced
+
+            self._resample_soon = qdebounced(self.resample, timeout=80, leading=True, parent=self)
+        self._resample_soon()
+
+    def paintEvent(self, ev) -> None:  # noqa: N802
+        super().paintEvent(ev)
+        self._painted = True
 
     def active(self) -> bool:
         raise NotImplementedError
@@ -114,7 +133,8 @@ class PlotView(pg.PlotWidget):
 
     def close_adapters(self) -> None:
         """Disconnect every adapter from the session (safe to call twice)."""
-        self._resample_soon.cancel()
+        if self._resample_soon is not None:
+            self._resample_soon.cancel()
         for adapter in self.adapters.values():
             adapter.close()
         self.adapters = {}
