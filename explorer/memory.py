@@ -11,7 +11,6 @@ not returned to the system after every array.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 
 M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
@@ -20,12 +19,10 @@ THRESHOLD = 64 * 2**20
 
 def keep_large_arrays_on_heap() -> bool:
     """Raise glibc's mmap and trim thresholds; False where there is no glibc."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
     try:
-        libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt
+        # the symbols already loaded, the C library's among them: no search for it
+        # (ctypes.util.find_library runs ldconfig, ~7 ms of every start)
+        mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]

@@ -41,6 +41,8 @@ class MainWindow(QtWidgets.QMainWindow):
         super().__init__(parent)
         self.settings = settings
         self.session = Session(self)
+        self.runs = Runs(self.session, self)  # before the last session: it replays its runs
+        self._restore_session()  # before the views, which are then built once, for it
         self.session_files = SessionFiles(self, settings)  # title, open/save, recent, examples
         self.resize(1400, 860)
 
@@ -58,7 +60,6 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.function_panel = FunctionPanel(self.session)
         self.inspector = InspectorPanel(self.session)
-        self.runs = Runs(self.session, self)
         self.run_adapters = attach_runs(self.runs, self.surface_view, self.map_view)
         self.docks: dict[str, QtWidgets.QDockWidget] = {}
         self._shown_once = False
@@ -407,6 +408,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # settings ----------------------------------------------------------------
     def restore(self) -> None:
+        """The window's geometry and docks as last closed."""
         if self.settings is None:
             return
         geometry = self.settings.value("geometry")
@@ -415,6 +417,11 @@ class MainWindow(QtWidgets.QMainWindow):
         state = self.settings.value("state")
         if isinstance(state, QtCore.QByteArray):
             self.restoreState(state)
+
+    def _restore_session(self) -> None:
+        """The last session, if one was stored."""
+        if self.settings is None:
+            return
         saved = self.settings.value("session")
         if isinstance(saved, str):
             try:

@@ -172,18 +172,22 @@ class ColourBarAdapter(OverlayAdapter):
     view_signals = ("grid_changed", "resized")
 
     def __init__(self, view: MapView, name: str) -> None:
-        self.bars = {
-            o: pg.ColorBarItem(colorMap=style.COLORMAP, interactive=False, width=12, orientation=o)
-            for o in ("horizontal", "vertical")
-        }
-        for bar in self.bars.values():
-            bar.setImageItem(view.adapters["heat"].item)
+        self.bars: dict[str, pg.ColorBarItem] = {}  # by orientation, made when first placed
         self.placed: pg.ColorBarItem | None = None
         super().__init__(view, name, (), 0)
 
+    def bar(self, orientation: str) -> pg.ColorBarItem:
+        if orientation not in self.bars:
+            bar = pg.ColorBarItem(
+                colorMap=style.COLORMAP, interactive=False, width=12, orientation=orientation
+            )
+            bar.setImageItem(self.view.adapters["heat"].item)
+            self.bars[orientation] = bar
+        return self.bars[orientation]
+
     def redraw(self) -> None:
         tall = self.view.height() > self.view.width()
-        bar = self.bars["horizontal" if tall else "vertical"] if self.on() else None
+        bar = self.bar("horizontal" if tall else "vertical") if self.on() else None
         if bar is not self.placed:
             layout = self.view.getPlotItem().layout
             if self.placed is not None:

@@ -1,0 +1,133 @@
+"""The window's start: what the first frame shows, what waits until after it, and
+the imports the first frame must not pay for (`make bench` times the start)."""
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+from PyQt6 import QtCore
+
+from explorer.session import persistence
+
+from .conftest import settle
+
+LAZY = ("descent", "critical", "directions", "sections", "graph")
+
+
+def new_window(qtbot, settings=None):
+    from explorer.ui.main_window import MainWindow
+
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    w.resize(1500, 900)
+    return w
+
+
+def test_hidden_panels_wait_and_the_descent_panel_follows_the_first_frame(qapp, qtbot):
+    w = new_window(qtbot)
+    assert not any(w.docks[name].built for name in LAZY)
+    descent_menu = next(a.menu() for a in w.menuBar().actions() if a.text() == "&Descent")
+    assert descent_menu.actions() == []
+    w.show()
+    # no user action: the first frame, then the descent panel with its menu and shortcuts
+    qtbot.waitUntil(lambda: w.docks["descent"].built, timeout=5000)
+    texts = [a.text() for a in descent_menu.actions()]
+    assert any(t.startswith("&Step") for t in texts)
+    step = next(a for a in descent_menu.actions() if a.text().startswith("&Step"))
+    step.trigger()  # the menu works while the Descent tab has never been shown
+    assert [e.run.steps for e in w.runs.entries] == [1]  # a run, and its first step
+    # the tabs behind the inspector and the closed graph are still not built
+    assert not any(w.docks[name].built for name in ("critical", "directions", "sections", "graph"))
+    w.close()
+
+
+def test_a_tab_raised_for_the_first_time_shows_its_contents(qapp, qtbot):
+    w = new_window(qtbot)
+    w.show()
+    qtbot.waitExposed(w)
+    w.session.set_text("x*exp(-x^2-y^2)")
+    w.docks["critical"].raise_()
+    settle(qtbot)
+    table = w.critical_table
+    assert w.docks["critical"].built and table.shown
+    # f_x = (1 − 2x²) e^(−x²−y²), f_y = −2xy e^(−x²−y²): zero at (±1/√2, 0)
+    rows = {table.table.item(r, 0).text(): table.points[r].point for r in range(len(table.points))}
+    assert sorted(rows) == ["maximum", "minimum"]
+    np.testing.assert_allclose(rows["maximum"], [2**-0.5, 0], atol=1e-8)
+    np.testing.assert_allclose(rows["minimum"], [-(2**-0.5), 0], atol=1e-8)
+    assert table.note.text().startswith("2 critical point")
+    w.docks["sections"].raise_()
+    settle(qtbot)
+    assert w.sections_panel.shown and w.sections_panel.curves[0].getData()[0] is not None
+    w.close()
+
+
+def test_the_views_are_built_for_the_restored_session(qapp, qtbot, tmp_path):
+    ini = str(tmp_path / "settings.ini")
+    first = new_window(qtbot, QtCore.QSettings(ini, QtCore.QSettings.Format.IniFormat))
+    first.session.set_text("x^2 - y^2")
+    first.session.set_point([0.5, -1.0])
+    stored = persistence.dumps(first.session)
+    first.close()
+    settings = QtCore.QSettings(ini, QtCore.QSettings.Format.IniFormat)
+    assert settings.value("session") == stored
+    w = new_window(qtbot, settings)
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.function_panel.editor.text() == "x^2 - y^2"
+    assert "f = -0.75" in w.status_point.text()  # 0.5² − 1²
+    assert not w.isWindowModified()
+    # the heat map is x² − y² on its pixels' centres, not the default function
+    heat = w.map_view.adapters["heat"].item
+    z = heat.image
+    rect = heat.mapRectToParent(heat.boundingRect())
+    nx, ny = z.shape
+    xs = rect.left() + (np.arange(nx) + 0.5) * rect.width() / nx
+    ys = rect.top() + (np.arange(ny) + 0.5) * rect.height() / ny
+    x, y = np.meshgrid(xs, ys, indexing="ij")
+    np.testing.assert_allclose(z, x**2 - y**2, atol=1e-9 * np.abs(z).max())
+    w.close()
+
+
+# the modules a first frame does not need: superqt pulls in qtpy (~0.12 s of CPU, a
+# third of a bare GLViewWidget's start); the others belong to panels built later
+LATER = (
+    "superqt",
+    "qtpy",
+    "grandalf",
+    "explorer.cli",
+    "explorer.session.graph_view",
+    "explorer.ui.qt_graph_panel",
+    "explorer.ui.qt_descent_panel",
+    "explorer.ui.qt_sections_panel",
+    "explorer.ui.qt_direction_panel",
+)
+
+FIRST_FRAME = """
+import sys
+from explorer.ui.app import make_app
+app = make_app([])
+from explorer.ui.main_window import MainWindow
+later = {later!r}
+print("imported", *sorted(m for m in later if m in sys.modules))
+w = MainWindow(settings=None)
+def first_frame():
+    print("first frame", *sorted(m for m in later if m in sys.modules), flush=True)
+    app.quit()
+w.surface_view.frameSwapped.connect(first_frame)
+w.show()
+app.exec()
+"""
+
+
+def test_the_first_frame_does_not_import_what_later_panels_need(qapp):
+    # a process of its own, on the tests' X server: this one has imported everything
+    out = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(FIRST_FRAME.format(later=LATER))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.splitlines()
+    assert out == ["imported", "first frame"]
