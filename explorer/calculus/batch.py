@@ -133,7 +133,7 @@ class BatchRun:
         """True when no point can stop at this step, proved by a few reductions
         (cheap next to the element-wise masks, which are built only otherwise):
         every |f| and the box bounding the points lie within `DIVERGED_AT`,
-        every |∇f|² lies in (tol², 1e300], and no first coordinate stood still.
+        every |∇f|² lies in (tol², 1e300], and no point stood still.
         NaN anywhere fails a comparison and so takes the exact path."""
         # Row by row: numpy reduces a (2, m) view of strided rows along axis 1
         # in a cache-hostile order, several times slower than two row reductions.
@@ -148,7 +148,11 @@ class BatchRun:
             return False
         same = self._same[: xn.shape[1]]
         np.equal(xn[0], self._x[0], out=same)
-        return not same.any()
+        if not same.any():
+            return True
+        # a first coordinate stood still (a point nearly at rest): did all of them?
+        cols = np.flatnonzero(same)
+        return not (xn[1:, cols] == self._x[1:, cols]).all(0).any()
 
     def _finish(
         self,

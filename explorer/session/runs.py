@@ -73,6 +73,22 @@ class RunEntry:
     draped: tuple[int, int, np.ndarray] | None = None
 
 
+def _extras(params: dict[str, Any]) -> list[str]:
+    """The run settings that change a run's path, for its row in the run list:
+    the learning-rate schedule and the gradient noise, when set."""
+    extras = []
+    schedule = params.get("schedule", "constant")
+    if schedule == "step":
+        extras.append(f"η×{params['decay']:g} every {params['period']:g} steps")
+    elif schedule == "cosine":
+        extras.append(f"cosine η, period {params['period']:g}")
+    elif schedule != "constant":
+        extras.append(f"η: {SCHEDULES[schedule][0]}")
+    if params.get("noise"):
+        extras.append(f"noise σ={params['noise']:g} (seed {params['seed']:g})")
+    return extras
+
+
 def _same_path(replayed: np.ndarray, stored: np.ndarray) -> bool:
     """The replay retraces the stored trajectory (to rounding: floats in JSON
     are exact, but another machine's libm may differ in the last bits)."""
@@ -175,7 +191,9 @@ class Runs(QObject):
         used = {e.color for e in self.entries}
         color = next(c for c in COLORS if c not in used)
         own = {p.name for p in METHODS[method].params}
-        label = ", ".join(f"{k}={v:g}" for k, v in params.items() if k in own)
+        label = ", ".join(
+            [*(f"{k}={v:g}" for k, v in params.items() if k in own), *_extras(params)]
+        )
         self.entries.append(RunEntry(run, method, params, start, color, label))
         self.selected = len(self.entries) - 1
 

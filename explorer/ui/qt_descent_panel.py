@@ -23,6 +23,7 @@ from .qt_loss_plot import QLossPlot
 from .qt_param_editor import QParamForm
 
 FRAME_MS = 30  # the animation's tick; faster speeds take several steps per tick
+PROGRESS_S = 0.03  # the basin worker's progress reports, and so its cancel checks
 COLUMNS = ("method", "steps", "f", "|∇f|", "stopped", "parameters")
 
 
@@ -291,10 +292,15 @@ class DescentPanel(QtWidgets.QWidget):
         job = self.runs.basins_job(int(self.basins_size.currentData()))
 
         def work():
+            # Progress at most every PROGRESS_S: a signal per step would flood
+            # the GUI thread (thousands a second); cancel is checked at each.
+            shown = 0.0
             for item in job:
                 if isinstance(item, Basins):
                     return item
-                yield item
+                if time.monotonic() - shown >= PROGRESS_S:
+                    shown = time.monotonic()
+                    yield item
             return None
 
         worker = thread_worker(work, start_thread=False)()

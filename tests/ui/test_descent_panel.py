@@ -399,3 +399,21 @@ def test_the_selected_runs_next_step_and_adapted_rates_are_shown(window, qtbot):
     window.runs.step(1)
     # after one AdaGrad step s = ∇f² at the start: rates 0.5/√(4 + ε), 0.5/√(64 + ε)
     assert "rate per coordinate now: (0.25, 0.0625)" in panel.inspector.text()
+
+
+def test_the_run_list_shows_a_schedule_and_noise_when_set(window, qtbot):
+    panel = use(window, qtbot, "x^2 + 4y^2", (-2, 2), (1.0, 1.0))
+
+    def add(schedule, noise):
+        panel.schedule.setCurrentIndex(panel.schedule.findData(schedule))
+        field = panel.run_params.rows["noise"].field
+        field.setText(str(noise))
+        field.editingFinished.emit()
+        qtbot.mouseClick(panel.add_button, QtCore.Qt.MouseButton.LeftButton)
+        return row_texts(panel, panel.table.rowCount() - 1)[5]
+
+    choose(panel, qtbot, "gd", lr=0.05)
+    assert add("constant", 0) == "lr=0.05"
+    assert add("sqrt", 0.3) == "lr=0.05, η: 1/√t, noise σ=0.3 (seed 0)"
+    assert add("step", 0) == "lr=0.05, η×0.5 every 100 steps"
+    assert add("cosine", 0) == "lr=0.05, cosine η, period 100"
