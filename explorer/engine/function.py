@@ -124,6 +124,11 @@ class Function:
             return self.graph.reverse(self.output, list(self.var_nodes))
 
     @_built_once
+    def _readable_reverse(self) -> tuple[list[int], dict[int, int]]:
+        with _bounded("differentiate"):
+            return self.graph.reverse(self.output, list(self.var_nodes), hoist=False)
+
+    @_built_once
     def _hessian_nodes(self) -> list[int]:
         grad = self._reverse[0]
         n = self.dimension
@@ -319,7 +324,7 @@ class Function:
 
     def source(self) -> str:
         """The forward and backward pass as readable numpy code with the user's names."""
-        grad, adjoint = self._reverse
+        grad, adjoint = self._readable_reverse
         out = self.output_name
         node_names = {
             n: name

@@ -154,11 +154,15 @@ def _number(expr, at) -> float | None:
     """sympy's value of `expr` at `at`, or None where it is undefined, not real or
     too large for float64 to carry through."""
     try:
-        value = complex(expr.subs({X: at[0], Y: at[1]}).evalf(30))
+        exact = expr.subs({X: at[0], Y: at[1]}).evalf(30)
+        value = complex(exact)
+        imaginary = exact.as_real_imag()[1]
     except Exception:  # sympy cannot give a number there: undefined for the oracle
         return None
-    if not (math.isfinite(value.real) and value.imag == 0):
-        return None  # complex, however little: (-1e-150)^(-1e-150) is not real
+    # complex, however little: (-1e-150)^(-1e-150) is not real, nor is
+    # (-1e-302)^1.5, whose imaginary part float64 rounds to zero
+    if not (math.isfinite(value.real) and value.imag == 0 and imaginary == 0):
+        return None
     return value.real if abs(value.real) < HUGE else None
 
 
