@@ -180,7 +180,7 @@ class _Parser:
                 head[0] if head else tokens[0],
             )
         name = head[0]
-        self._check_name(name, "define")
+        self._check_name(name, "defined")
         if len(head) > 1:
             shape_ok = (
                 head[1].text == "("
@@ -198,11 +198,11 @@ class _Parser:
         names = [t for t in head[2:-1:2]]
         seen: list[str] = []
         for t in names:
-            self._check_name(t, "use as a variable")
+            self._check_name(t, "used as a variable")
             if t.text in seen:
                 raise self.error(f"variable '{t.text}' is listed twice", t)
             if t.text in self.pending_defs or t.text in self.defs:
-                raise self.error(f"'{t.text}' is defined below, so it cannot be a variable", t)
+                raise self.error(f"'{t.text}' names a definition, so it cannot be a variable", t)
             seen.append(t.text)
         if len(seen) > MAX_VARIABLES:
             raise self.error(f"at most {MAX_VARIABLES} variables", names[MAX_VARIABLES])
@@ -211,12 +211,12 @@ class _Parser:
         return seen
 
     def _check_name(self, tok: Token, what: str) -> None:
-        if keyword.iskeyword(tok.text) or keyword.issoftkeyword(tok.text):
+        if _reserved(tok.text):
             raise self.error(f"'{tok.text}' is a reserved word", tok)
         if tok.text in FUNCTIONS:
-            raise self.error(f"'{tok.text}' is a function; cannot {what} it", tok)
+            raise self.error(f"'{tok.text}' is a function; it cannot be {what}", tok)
         if tok.text in CONSTANTS:
-            raise self.error(f"'{tok.text}' is a constant; cannot {what} it", tok)
+            raise self.error(f"'{tok.text}' is a constant; it cannot be {what}", tok)
 
     # expressions ------------------------------------------------------------
     def expression(self, tokens: list[Token]) -> int:
@@ -332,7 +332,7 @@ class _Parser:
             return self.defs[text]
         if text in self.pending_defs:
             raise self.error(f"'{text}' is used before its definition", tok)
-        self._check_name(tok, "use as a variable")
+        self._check_name(tok, "used as a variable")
         self.free.setdefault(text, tok.pos)
         return self._variable(text)
 
@@ -357,6 +357,11 @@ class _Parser:
             plural = "s" if op.arity > 1 else ""
             raise self.error(f"{tok.text} takes {op.arity} argument{plural}, got {len(args)}", tok)
         return self.graph.apply(op.name, *args)
+
+
+def _reserved(name: str) -> bool:
+    """Python's words, soft ones included: kept out so names read as they would in Python."""
+    return keyword.iskeyword(name) or keyword.issoftkeyword(name)
 
 
 def _end_pos(body: list[Token], end: Token) -> int:
@@ -423,7 +428,7 @@ def _order(parser: _Parser, header, variables, text: str) -> tuple[str, ...]:
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", v)
             or v in FUNCTIONS
             or v in CONSTANTS
-            or keyword.iskeyword(v)
+            or _reserved(v)
         ]
         if bad:
             raise ParseError(f"'{bad[0]}' cannot be a variable name")

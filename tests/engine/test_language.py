@@ -1,11 +1,13 @@
 """The expression language: what it accepts, and what it refuses with which column."""
 
 import math
+import sys
 
 import numpy as np
 import pytest
 
 from explorer.engine import FUNCTIONS, ParseError, constant, parse
+from explorer.engine.parser import MAX_DEPTH
 
 
 @pytest.mark.parametrize(
@@ -54,6 +56,38 @@ def test_variable_order_alphabetical_header_and_argument():
     g = parse("x", variables=("x", "y"))
     assert g.gradient(1.0, 2.0).tolist() == [1.0, 0.0]
     assert parse("f(x, y) = x^2").gradient(3.0, 1.0).tolist() == [6.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "variables", "message"),
+    [  # the same names the language refuses for a variable in the text
+        ("x + y", ["x", "2y"], "'2y' cannot be a variable name"),
+        ("x", ["x", "x.y"], "'x.y' cannot be a variable name"),
+        ("x", ["x", "sin"], "'sin' cannot be a variable name"),
+        ("x", ["pi", "x"], "'pi' cannot be a variable name"),
+        ("x", ["x", "if"], "'if' cannot be a variable name"),
+        ("x", ["x", "match"], "'match' cannot be a variable name"),
+        ("x", ["x", "x"], "a variable is listed twice"),
+        ("f(x, y) = x", ["y", "x"], "the variables given differ from the header's"),
+    ],
+)
+def test_variables_given_are_checked(text, variables, message):
+    with pytest.raises(ParseError) as info:
+        parse(text, variables=variables)
+    assert info.value.message == message
+    with pytest.raises(ParseError, match="reserved word"):  # in the text, the same rule
+        parse("f(x, match) = x")
+
+
+def test_variables_given_may_be_any_names_of_the_language():
+    assert parse("X + Y_2", variables=["X", "Y_2"])(1.0, 2.0) == 3.0
+    assert parse("f(x, y) = x", variables=("x", "y")).variables == ("x", "y")
+
+
+def test_a_headers_variables_are_the_first_nodes_in_its_order():
+    f = parse("f(y, x) = x*y + 1")
+    assert [n.label for n in f.trace((2.0, 3.0)).nodes][:2] == ["y", "x"]
+    assert "def f(y, x):" in f.source()
 
 
 def test_definitions_separated_by_semicolons_or_newlines():
@@ -142,48 +176,132 @@ def test_huge_powers_are_floating_point():
     assert parse("x^9^9^9")(0.5) == 0.0
 
 
+MANY = ", ".join(f"v{i}" for i in range(33))  # one variable more than allowed
+
+
 @pytest.mark.parametrize(
-    ("text", "column", "fragment"),
-    [
-        ("x +", 4, "ends too early"),
-        ("x * (y + 1", 11, "')' to close"),
+    ("text", "column", "message"),
+    [  # the whole message: it is what the user reads under the text field
+        ("x +", 4, "the expression ends too early"),
+        ("x * (y + 1", 11, "expected ')' to close the '(' at column 5"),
+        ("sin(x", 6, "expected ')' to close sin("),
         ("x + )", 5, "unexpected ')'"),
+        ("x ** * 2", 6, "unexpected '*'"),
         ("foo(x)", 1, "unknown function 'foo'"),
-        ("sin x", 1, "needs parentheses"),
-        ("sin(x, y)", 1, "takes 1 argument, got 2"),
-        ("atan2(x)", 1, "takes 2 arguments, got 1"),
-        ("x y", 3, "missing operator"),
+        ("sin x", 1, "sin needs parentheses: sin(…)"),
+        ("sin(x, y)", 1, "sin takes 1 argument, got 2"),
+        ("atan2(x)", 1, "atan2 takes 2 arguments, got 1"),
+        ("x y", 3, "missing operator before 'y'"),
+        ("x 2", 3, "missing operator before '2'"),
+        ("x)", 2, "unmatched ')'"),
+        ("x, y", 2, "',' only separates a function's arguments"),
         ("x.real", 2, "'.' may only appear inside a number"),
-        ("x[0]", 2, "brackets"),
+        ("x[0]", 2, "brackets are not part of the language; use ( )"),
+        ("x{1}", 2, "braces are not part of the language; use ( )"),
+        ("x'", 2, "text in quotes is not part of the language"),
+        ('x"', 2, "text in quotes is not part of the language"),
+        ("x!", 2, "factorial is not supported"),
+        ("x % 2", 3, "'%' is not supported"),
+        ("x: 1", 2, "':' is not part of the language"),
+        ("x < 1", 3, "comparisons are not supported"),
+        ("x > 1", 3, "comparisons are not supported"),
         ("x # y", 3, "unexpected character '#'"),
         ("_x", 1, "names must start with a letter"),
-        ("lambda", 1, "reserved word"),
+        ("lambda", 1, "'lambda' is a reserved word"),
+        ("f(if) = 1", 3, "'if' is a reserved word"),
         ("x = 1 = 2", 7, "one '=' per line"),
-        ("a = x; a = y; a", 8, "defined twice"),
-        ("b + 1; b = x", 1, "only the last line"),
-        ("c = b + 1; b = x; c", 5, "used before its definition"),
-        ("sin = x; sin", 1, "is a function"),
-        ("pi = 3; pi", 1, "is a constant"),
+        ("a =", 3, "nothing after '='"),
+        ("2 = x", 1, "a definition needs a name before '=', e.g. 'a = x + y'"),
+        ("= x", 1, "a definition needs a name before '=', e.g. 'a = x + y'"),
+        ("x + 1 = 2", 3, "a header looks like f(x, y) = …"),
+        ("f(x y) = x", 2, "a header looks like f(x, y) = …"),
+        ("f(x,) = x", 2, "a header looks like f(x, y) = …"),
+        ("f(1) = 2", 2, "a header looks like f(x, y) = …"),
+        ("f(x) = x; g(y) = y", 11, "only one line may declare the variables"),
+        ("f(x, x) = x", 6, "variable 'x' is listed twice"),
+        ("f(x, a) = x; a = 2; f", 6, "'a' names a definition, so it cannot be a variable"),
+        ("f(x, f) = x", 6, "'f' names a definition, so it cannot be a variable"),
+        (f"f({MANY}) = v0", 153, "at most 32 variables"),
+        ("a = x; a = y; a", 8, "'a' is defined twice"),
+        (
+            "b + 1; b = x",
+            1,
+            "only the last line may be a bare expression; name this one, e.g. 'a = …'",
+        ),
+        ("c = b + 1; b = x; c", 5, "'b' is used before its definition"),
+        ("sin = x; sin", 1, "'sin' is a function; it cannot be defined"),
+        ("pi = 3; pi", 1, "'pi' is a constant; it cannot be defined"),
+        ("f(sin) = 1", 3, "'sin' is a function; it cannot be used as a variable"),
+        ("f(pi) = 1", 3, "'pi' is a constant; it cannot be used as a variable"),
         ("f(x) = x + y", 12, "'y' is not among the variables (x)"),
         ("1e999 * x", 1, "number too large"),
-        ("", 1, "empty"),
-        ("   \n ; ", 1, "empty"),
-        ("a = x; a(2)", 8, "not a function"),
+        ("", 1, "the expression is empty"),
+        ("   \n ; ", 1, "the expression is empty"),
+        ("a = x; a(2)", 8, "'a' is not a function; write a*(…)"),
+        ("y(x) = 1; y(2)", 11, "'y' is not a function; write y*(…)"),
     ],
 )
-def test_errors_point_at_the_column(text, column, fragment):
+def test_errors_point_at_the_column(text, column, message):
     with pytest.raises(ParseError) as info:
         parse(text)
-    assert fragment in info.value.message
+    assert info.value.message == message
     assert info.value.column == column
     assert isinstance(info.value, ValueError)
 
 
-def test_error_on_second_line_reports_line_and_column():
+def test_error_on_a_later_line_reports_line_and_column():
     with pytest.raises(ParseError) as info:
         parse("a = x + 1\nf = a * * 2")
     assert (info.value.line, info.value.column) == (2, 9)
-    assert "line 2, column 9" in str(info.value)
+    assert str(info.value) == "unexpected '*' (at line 2, column 9)"
+    with pytest.raises(ParseError) as info:  # the column counts from the last line break
+        parse("a = x\nb = a\nc = b + )")
+    assert (info.value.line, info.value.column) == (3, 9)
+
+
+def test_error_text_says_where_only_when_there_is_text_to_point_into():
+    assert str(ParseError("bad", 2, "x $ y")) == "bad (at column 3)"
+    for problem in (lambda: parse(42), lambda: parse("x", variables=["x", "x"])):
+        with pytest.raises(ParseError) as info:
+            problem()
+        assert str(info.value) == info.value.message  # no column in text the user did not type
+        assert (info.value.position, info.value.column) == (0, 1)
+
+
+@pytest.fixture
+def deep_stack():
+    """Room for the parser's own depth limit to answer before Python's recursion limit,
+    however deep the caller's stack is (mutation testing adds frames to every call)."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))
+    yield
+    sys.setrecursionlimit(limit)
+
+
+@pytest.mark.parametrize(
+    ("opening", "enters", "closing"),
+    [("(", "(", ")"), ("sin(", "(", ")"), ("-", "-", ""), ("x^", "^", ""), ("atan2(x, ", "(", ")")],
+)
+def test_nesting_is_limited_to_max_depth_levels(deep_stack, opening, enters, closing):
+    def nested(levels):
+        return parse(opening * levels + "y" + closing * levels, variables=("x", "y"))
+
+    assert nested(MAX_DEPTH)(0.5, 0.5) is not None
+    with pytest.raises(ParseError) as info:
+        nested(MAX_DEPTH + 1)
+    assert info.value.message == f"nested more than {MAX_DEPTH} levels deep"
+    # it points at the opening that went one level too deep
+    assert info.value.position == MAX_DEPTH * len(opening) + opening.index(enters)
+
+
+def test_a_call_leaves_the_nesting_depth_as_it_found_it(deep_stack):
+    # depth MAX_DEPTH - 1 around a call, then two more levels: one too many
+    inner = "sin(x)*((x))"
+    with pytest.raises(ParseError, match="nested more than"):
+        parse("(" * (MAX_DEPTH - 1) + inner + ")" * (MAX_DEPTH - 1))
+    assert parse("(" * (MAX_DEPTH - 2) + inner + ")" * (MAX_DEPTH - 2))(1.0) == pytest.approx(
+        math.sin(1.0)
+    )
 
 
 def test_op_table_is_the_whitelist():
