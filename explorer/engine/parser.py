@@ -132,7 +132,6 @@ class _Parser:
         statements = [s for s in statements if s]
         if not statements:
             raise ParseError("the expression is empty", 0, self.text)
-        end = tokens[-1]
         heads = [self._split(s) for s in statements]
         for head, _ in heads:
             if head and head[0].text in self.pending_defs:
@@ -153,7 +152,7 @@ class _Parser:
                 if header_vars is not None:
                     raise self.error("only one line may declare the variables", head[0])
                 header_vars = self._header(head)
-            node = self.expression(body + [Token("end", "", _end_pos(body, end))])
+            node = self.expression(body + [Token("end", "", _end_pos(body))])
             if head:
                 name = head[0].text
                 self.pending_defs.discard(name)
@@ -364,7 +363,7 @@ def _reserved(name: str) -> bool:
     return keyword.iskeyword(name) or keyword.issoftkeyword(name)
 
 
-def _end_pos(body: list[Token], end: Token) -> int:
+def _end_pos(body: list[Token]) -> int:
     last = body[-1]
     return last.pos + len(last.text)
 
@@ -374,8 +373,6 @@ def _leftover(tok: Token) -> str:
         return "unmatched ')'"
     if tok.text == ",":
         return "',' only separates a function's arguments"
-    if tok.text == "=":
-        return "'=' must follow a name at the start of a line"
     if tok.kind in ("name", "num"):
         return f"missing operator before '{tok.text}'"
     return f"unexpected '{tok.text}'"

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from explorer.engine import FUNCTIONS, ParseError, constant, parse
-from explorer.engine.parser import MAX_DEPTH
+from explorer.engine.parser import MAX_DEPTH, MAX_VARIABLES
 
 
 @pytest.mark.parametrize(
@@ -153,8 +153,19 @@ def test_derivatives_too_large_are_a_parse_error(monkeypatch):
 
 @pytest.mark.parametrize("text", ["2*3", "a = 1; a", "pi", "sin(pi)", "f = 2; g = f*f"])
 def test_a_function_of_no_variable_is_refused(text):
-    with pytest.raises(ParseError, match="the function has no variable"):
+    with pytest.raises(ParseError) as info:
         parse(text)
+    assert info.value.message == "the function has no variable; declare one, e.g. f(x) = …"
+
+
+def test_at_most_max_variables():
+    names = [f"v{i}" for i in range(MAX_VARIABLES + 1)]
+    assert parse("+".join(names[:-1])).dimension == MAX_VARIABLES
+    assert parse("v0", variables=names[:-1]).dimension == MAX_VARIABLES
+    for problem in (lambda: parse("+".join(names)), lambda: parse("v0", variables=names)):
+        with pytest.raises(ParseError) as info:
+            problem()
+        assert info.value.message == f"at most {MAX_VARIABLES} variables"
 
 
 def test_a_declared_variable_makes_a_constant_function_with_zero_derivatives():
@@ -261,6 +272,9 @@ def test_error_on_a_later_line_reports_line_and_column():
 
 def test_error_text_says_where_only_when_there_is_text_to_point_into():
     assert str(ParseError("bad", 2, "x $ y")) == "bad (at column 3)"
+    with pytest.raises(ParseError) as info:
+        parse("f(x) = x + y")
+    assert str(info.value) == "'y' is not among the variables (x) (at column 12)"
     for problem in (lambda: parse(42), lambda: parse("x", variables=["x", "x"])):
         with pytest.raises(ParseError) as info:
             problem()
@@ -294,14 +308,15 @@ def test_nesting_is_limited_to_max_depth_levels(deep_stack, opening, enters, clo
     assert info.value.position == MAX_DEPTH * len(opening) + opening.index(enters)
 
 
-def test_a_call_leaves_the_nesting_depth_as_it_found_it(deep_stack):
-    # depth MAX_DEPTH - 1 around a call, then two more levels: one too many
-    inner = "sin(x)*((x))"
+@pytest.mark.parametrize("inner", ["sin(x)", "x^2", "-x", "(x)", "atan2(x, 1)"])
+def test_a_nested_part_leaves_the_depth_as_it_found_it(deep_stack, inner):
+    # `inner` at depth d, then two more levels: allowed up to d = MAX_DEPTH - 2
+    def around(d):
+        return parse("(" * d + inner + "*((x))" + ")" * d)
+
+    assert around(MAX_DEPTH - 2)(1.0) == pytest.approx(parse(inner + "*x")(1.0))
     with pytest.raises(ParseError, match="nested more than"):
-        parse("(" * (MAX_DEPTH - 1) + inner + ")" * (MAX_DEPTH - 1))
-    assert parse("(" * (MAX_DEPTH - 2) + inner + ")" * (MAX_DEPTH - 2))(1.0) == pytest.approx(
-        math.sin(1.0)
-    )
+        around(MAX_DEPTH - 1)
 
 
 def test_op_table_is_the_whitelist():
