@@ -28,15 +28,19 @@ class ParseError(ValueError):
     def __init__(self, message: str, position: int = 0, text: str = "") -> None:
         self.message = message
         self.position = position
-        before = text[:position]
-        self.line = before.count("\n") + 1
-        self.column = position - (before.rfind("\n") + 1) + 1
+        self.line, self.column = _line_column(text, position)
         where = (
             f"column {self.column}"
             if "\n" not in text
             else (f"line {self.line}, column {self.column}")
         )
         super().__init__(f"{message} (at {where})" if text else message)
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column of the 0-based `position` in `text`."""
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ class _Parser:
                 statements[-1].append(tok)
         statements = [s for s in statements if s]
         if not statements:
-            raise ParseError("the expression is empty", 0, self.text)
+            raise ParseError("the expression is empty")  # nowhere in particular
         heads = [self._split(s) for s in statements]
         for head, _ in heads:
             if head and head[0].text in self.pending_defs:
@@ -306,7 +310,7 @@ class _Parser:
             node = self.sum()
             self.depth -= 1
             self.expect(
-                ")", f"')' to close the '(' at column {ParseError('', tok.pos, self.text).column}"
+                ")", f"')' to close the '(' at column {_line_column(self.text, tok.pos)[1]}"
             )
             return node
         if tok.kind == "name":

@@ -31,6 +31,7 @@ from explorer.engine.parser import MAX_DEPTH, MAX_VARIABLES
         ("e^x", (1,), math.e),
         ("pi", (), math.pi),
         ("π·x", (2,), 2 * math.pi),
+        ("2π+x", (1,), 2 * math.pi + 1),
         ("x − 1", (3,), 2),
         ("ln(x) + log2(x) + log10(x)", (8,), math.log(8) + 3 + math.log10(8)),
         ("arcsin(x) + asin(x)", (0.5,), 2 * math.asin(0.5)),
@@ -227,6 +228,7 @@ MANY = ", ".join(f"v{i}" for i in range(33))  # one variable more than allowed
         ("x + 1 = 2", 3, "a header looks like f(x, y) = …"),
         ("f(x y) = x", 2, "a header looks like f(x, y) = …"),
         ("f(x,) = x", 2, "a header looks like f(x, y) = …"),
+        ("f(x y z) = x", 2, "a header looks like f(x, y) = …"),
         ("f(1) = 2", 2, "a header looks like f(x, y) = …"),
         ("f(x) = x; g(y) = y", 11, "only one line may declare the variables"),
         ("f(x, x) = x", 6, "variable 'x' is listed twice"),
@@ -275,7 +277,11 @@ def test_error_text_says_where_only_when_there_is_text_to_point_into():
     with pytest.raises(ParseError) as info:
         parse("f(x) = x + y")
     assert str(info.value) == "'y' is not among the variables (x) (at column 12)"
-    for problem in (lambda: parse(42), lambda: parse("x", variables=["x", "x"])):
+    for problem in (
+        lambda: parse(42),
+        lambda: parse("x", variables=["x", "x"]),
+        lambda: parse("  \n ; "),
+    ):
         with pytest.raises(ParseError) as info:
             problem()
         assert str(info.value) == info.value.message  # no column in text the user did not type
