@@ -119,6 +119,9 @@ def test_broadcasting_shapes():
     assert parse("x + 0*y")(np.zeros(5), np.zeros(5)).shape == (5,)
     assert parse("3", variables=("x",))(np.zeros(4)).tolist() == [3.0] * 4
     assert isinstance(f(1.0, 2.0), np.float64)
+    # where math refuses, numpy answers: still a number for a point, not a 0-d array
+    v, _ = parse("sqrt(x^2 + y^2)").value_and_gradient(0.0, 0.0)
+    assert isinstance(v, np.float64)
     assert f.gradient(1.0, 2.0).shape == (2,)
 
 

@@ -1,5 +1,6 @@
 """The trace the graph panel draws, forward mode, path sums, and the generated code."""
 
+import re
 import subprocess
 import sys
 
@@ -58,15 +59,16 @@ def test_paths_of_the_chapter_graph():
 def test_source_runs_and_uses_the_users_names():
     f = parse(CHAIN)
     src = f.source()
-    for name in (
+    for line in (
         "def f(w, x, y, z):",
-        "a = ",
-        "u = ",
-        "df_da",
-        "# backward pass",
-        "return f, (df_dw, df_dx, df_dy, df_dz)",
+        '    """Return f and its gradient (df_dw, df_dx, df_dy, df_dz).',
+        "    # forward pass",
+        "    # backward pass (reverse mode)",
+        "    return f, (df_dw, df_dx, df_dy, df_dz)",
     ):
-        assert name in src
+        assert line in src.splitlines()
+    for name in ("a", "b", "u", "v", "f", "df_da", "df_du"):  # each defined under its own name
+        assert re.search(rf"^    {name} = \S", src, re.MULTILINE), name
     out = subprocess.run(
         [sys.executable, "-c", src + "\nprint(f(-1.0, 0.0, -2.0, 1.0))"],
         capture_output=True,
@@ -74,6 +76,28 @@ def test_source_runs_and_uses_the_users_names():
         check=True,
     ).stdout
     assert out.strip() == "(1024.0, (-4096.0, -4096.0, -4096.0, -4096.0))"
+
+
+def _run_source(f):
+    space: dict = {}
+    exec(f.source(), space)  # noqa: S102 -- the engine's generated code, as a user runs it
+    return space[f.output_name]
+
+
+def test_source_of_one_variable_returns_a_tuple_gradient_and_documents_itself():
+    g = _run_source(parse("a = x^2\nf = a + 3*x"))
+    assert g(2.0) == (10.0, (7.0,))
+    assert g.__doc__.splitlines()[0] == "Return f and its gradient (df_dx)."
+    assert "Generated from: a = x^2 f = a + 3*x" in g.__doc__  # on one line
+
+
+def test_source_starts_the_backward_pass_after_the_output():
+    lines = parse("exp(x*y)").source().splitlines()
+    output = next(i for i, line in enumerate(lines) if line.startswith("    f = "))
+    assert output < lines.index("    # backward pass (reverse mode)")
+    assert _run_source(parse("exp(x*y)"))(1.0, 2.0)[1] == pytest.approx(
+        (2 * np.exp(2.0), np.exp(2.0))
+    )
 
 
 @settings(max_examples=30, deadline=None)
