@@ -125,6 +125,14 @@ def test_broadcasting_shapes():
     assert f.gradient(1.0, 2.0).shape == (2,)
 
 
+def test_a_wrong_number_of_arguments_is_a_type_error_naming_the_signature():
+    f = parse("x*y")
+    for call in (f, f.gradient, f.value_and_gradient, f.hessian):
+        with pytest.raises(TypeError) as info:
+            call(1.0)
+        assert str(info.value) == "f(x, y) takes 2 arguments, got 1"
+
+
 def test_nan_and_inf_propagate_without_warnings():
     # pytest turns warnings into errors: none may leak
     assert math.isnan(parse("log(x)")(-1.0))
