@@ -57,7 +57,7 @@ def classify(eigenvalues: np.ndarray) -> str:
     lam = np.asarray(eigenvalues, dtype=np.float64)
     if not np.all(np.isfinite(lam)):
         return "degenerate"
-    tol = 1e-6 * max(1.0, float(np.max(np.abs(lam))) if lam.size else 1.0)
+    tol = 1e-6 * max(1.0, float(np.max(np.abs(lam))))
     pos, neg = bool(np.any(lam > tol)), bool(np.any(lam < -tol))
     if pos and neg:
         return "saddle"

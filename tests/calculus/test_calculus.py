@@ -16,6 +16,7 @@ from explorer.calculus import (
     restrict,
     steepest_descent,
 )
+from explorer.calculus.critical import MAX_SEEDS, _unseen, seeds
 from explorer.engine import parse
 
 ROSENBROCK = "(1-x)^2 + 100(y-x^2)^2"
@@ -104,6 +105,30 @@ def test_classify():
     assert classify(np.array([-1.0, -2.0])) == "maximum"
     assert classify(np.array([-1.0, 0.0, 2.0])) == "saddle"
     assert classify(np.array([0.0, 2.0])) == "degenerate"
+    assert classify(np.array([1.0, np.nan])) == "degenerate"
+    # zero is relative to the largest eigenvalue: the test does not depend on units
+    for scale in (1.0, 1e6):
+        assert classify(scale * np.array([1.0, 5e-7])) == "degenerate"
+        assert classify(scale * np.array([1.0, 2e-6])) == "minimum"
+        assert classify(scale * np.array([-1.0, 2e-6])) == "saddle"
+
+
+def test_seeds_are_a_grid_up_to_four_variables_and_random_beyond():
+    for n, per_axis in [(1, 1024), (2, 32), (3, 10), (4, 5)]:
+        s = seeds(np.array([[-1.0, 1.0]] * n))
+        assert s.shape == (n, per_axis**n)
+        assert all(np.array_equal(np.unique(row), np.linspace(-1, 1, per_axis)) for row in s)
+    for n in (5, 6):  # a grid would have only 4 or 3 values per axis
+        s = seeds(np.array([[-1.0, 1.0]] * n))
+        assert s.shape == (n, MAX_SEEDS)
+        assert np.all((s >= -1) & (s <= 1)) and len(np.unique(s[0])) == MAX_SEEDS
+
+
+def test_unseen_critical_points_are_estimated_by_chao1():
+    # Chao1 (bias-corrected): f1 (f1 - 1) / (2 (f2 + 1)), f_k the points reached k times
+    assert _unseen(np.array([1, 1, 1, 2, 5])) == 3 * 2 / (2 * 2)
+    assert _unseen(np.array([1, 1, 2, 2, 2, 3])) == 2 * 1 / (2 * 4)
+    assert _unseen(np.array([2, 3, 4])) == 0.0
 
 
 def test_directional_derivative_and_steepest_descent():
