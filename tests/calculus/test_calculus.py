@@ -114,14 +114,21 @@ def test_classify():
 
 
 def test_seeds_are_a_grid_up_to_four_variables_and_random_beyond():
-    for n, per_axis in [(1, 1024), (2, 32), (3, 10), (4, 5)]:
-        s = seeds(np.array([[-1.0, 1.0]] * n))
+    for n, count, per_axis in [
+        (1, 1024, 1024),
+        (2, 1024, 32),
+        (3, 1024, 10),
+        (4, 1024, 5),
+        (3, 27, 3),
+    ]:
+        s = seeds(np.array([[-1.0, 1.0]] * n), count)
         assert s.shape == (n, per_axis**n)
         assert all(np.array_equal(np.unique(row), np.linspace(-1, 1, per_axis)) for row in s)
     for n in (5, 6):  # a grid would have only 4 or 3 values per axis
         s = seeds(np.array([[-1.0, 1.0]] * n))
         assert s.shape == (n, MAX_SEEDS)
         assert np.all((s >= -1) & (s <= 1)) and len(np.unique(s[0])) == MAX_SEEDS
+        assert np.array_equal(s, seeds(np.array([[-1.0, 1.0]] * n)))  # the same search each time
 
 
 def test_unseen_critical_points_are_estimated_by_chao1():
