@@ -54,7 +54,7 @@ def cmd_render(args: argparse.Namespace, out) -> int:
     if args.view == "graph":  # the whole graph at the point, drawn off screen
         window.graph_panel.refresh()
         image = window.graph_panel.render_image(size)
-        window.close()
+        _discard(window)
         return _write(image, args.out, size, out)
     window.resize(*size)
     if args.view != "window":  # the one view fills the window: hide everything else
@@ -73,8 +73,14 @@ def cmd_render(args: argparse.Namespace, out) -> int:
     for _ in range(5):
         app.processEvents()
     image = window.grab().toImage()
-    window.close()
+    _discard(window)
     return _write(image, args.out, size, out)
+
+
+def _discard(window) -> None:
+    """Close the window built for one picture: nothing in it is to be saved."""
+    window.setWindowModified(False)
+    window.close()
 
 
 def _add_runs(runs, specs: list[str], start: str | None) -> None:

@@ -22,6 +22,7 @@ class ActionSpec:
 
 SK = QtGui.QKeySequence.StandardKey
 ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("new", "&New session", SK.New, "Start again from the default function"),
     ActionSpec("open", "&Open session…", SK.Open, "Open a saved session"),
     ActionSpec("save", "&Save session", SK.Save, "Save the function, domain, point and overlays"),
     ActionSpec("save_as", "Save session &as…", SK.SaveAs, "Save the session to a new file"),

@@ -61,6 +61,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.function_panel = FunctionPanel(self.session)
         self.inspector = InspectorPanel(self.session)
         self.run_adapters = attach_runs(self.runs, self.surface_view, self.map_view)
+        self.session_files.watch_runs(self.runs)
         self.docks: dict[str, QtWidgets.QDockWidget] = {}
         self._shown_once = False
         self.add_panel("function", "Function", self.function_panel, Area.LeftDockWidgetArea)
@@ -201,6 +202,7 @@ class MainWindow(QtWidgets.QMainWindow):
     # actions -----------------------------------------------------------------
     def _build_actions(self) -> dict[str, QtGui.QAction]:
         handlers = {
+            "new": self.session_files.new,
             "open": self.open_session,
             "save": self.save_session,
             "save_as": self.save_session_as,
@@ -239,6 +241,7 @@ class MainWindow(QtWidgets.QMainWindow):
             actions[spec.name] = action
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        file_menu.addAction(actions["new"])
         file_menu.addAction(actions["open"])
         file_menu.addMenu(self.session_files.recent_menu)
         file_menu.addMenu(self.session_files.examples_menu)
@@ -436,10 +439,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.dock_layout.arrange()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
+        if not self.session_files.may_discard("closing"):
+            event.ignore()
+            return
         if self.settings is not None:
             self.settings.setValue("geometry", self.saveGeometry())
             self.settings.setValue("state", self.dock_layout.state())
-            self.settings.setValue("session", persistence.dumps(self.session))
+            self.settings.setValue("session", self.session_files.state_to_keep())
             self.settings.sync()
         if self.docks["descent"].built:
             self.descent_panel.set_playing(False)

@@ -1,9 +1,11 @@
-"""The window's session files: open and save, the recent files (kept in
-QSettings), the example sessions shipped in ``resources/examples``, and the
-window title with the file's name and the unsaved-changes mark."""
+"""The window's session files: new, open and save, the recent files (kept in
+QSettings), the example sessions shipped in ``resources/examples``, the window
+title with the file's name and the unsaved-changes mark, and the question
+"save the changes?" before anything would throw them away."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +15,7 @@ from PyQt6 import QtCore, QtWidgets
 from explorer import files
 from explorer.paths import resource
 from explorer.session import persistence
+from explorer.session.model import Session
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -21,6 +24,7 @@ APP_TITLE = "Multivariable Calculus Explorer"
 RECENT_KEY = "recent_files"
 RECENT_COUNT = 8
 KINDS = "Sessions (*.json)"
+Button = QtWidgets.QMessageBox.StandardButton
 
 
 def examples() -> list[Path]:
@@ -42,6 +46,8 @@ class SessionFiles(QtCore.QObject):
         self.window = window
         self.settings = settings
         self.path: Path | None = None
+        self.clean_state = ""  # the session as last opened or saved (JSON)
+        self._clean_runs: list = []
         self._recent: list[str] = self._stored_recent()
         self.recent_menu = QtWidgets.QMenu("Open &recent", window)
         self.recent_menu.setObjectName("menu_recent")
@@ -65,21 +71,81 @@ class SessionFiles(QtCore.QObject):
             signal.connect(self._on_session_edited)
         self._show(None)
 
+    def watch_runs(self, runs) -> None:
+        """The optimizer runs are saved too: adding, stepping or removing one marks
+        the title (selecting one does not)."""
+        for signal in (runs.changed, runs.stepped):
+            signal.connect(self._on_runs_edited)
+
+    def _on_runs_edited(self) -> None:
+        if not self.window.isWindowModified() and self._runs() != self._clean_runs:
+            self.window.setWindowModified(True)
+
+    def _runs(self) -> list:
+        return json.loads(json.dumps(persistence.to_dict(self.window.session)["runs"]))
+
     # the title -----------------------------------------------------------------
     def _show(self, name: str | None) -> None:
         self.window.setWindowTitle(f"{name or 'Untitled'}[*] — {APP_TITLE}")
-        self.window.setWindowModified(False)
+        self.mark_unmodified()
 
     def _on_session_edited(self) -> None:
         self.window.setWindowModified(True)
 
     def mark_unmodified(self) -> None:
-        """After the window restored its last session: nothing to save yet."""
+        """Just opened, saved or restored: nothing to save yet."""
         self.window.setWindowModified(False)
+        self.clean_state = persistence.dumps(self.window.session)
+        self._clean_runs = json.loads(self.clean_state)["runs"]
+
+    # unsaved changes ----------------------------------------------------------
+    def may_discard(self, before: str) -> bool:
+        """Whether the unsaved changes, if any, may go `before` (e.g. "closing"):
+        asks Save / Discard / Cancel. Save goes through Save as without a file,
+        and a save that fails or is cancelled keeps everything as it was."""
+        if not self.window.isWindowModified():
+            return True
+        name = self.path.name if self.path else "this session"
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Question,
+            APP_TITLE,
+            f"Save the changes to {name} before {before}?",
+            Button.Save | Button.Discard | Button.Cancel,
+            self.window,
+        )
+        box.setObjectName("save_changes")
+        box.setInformativeText("If you don't save, your changes will be lost.")
+        box.setDefaultButton(Button.Save)
+        box.setEscapeButton(Button.Cancel)
+        answer = box.exec()
+        box.deleteLater()
+        if answer == Button.Save:
+            return self.save()
+        return answer == Button.Discard
+
+    def state_to_keep(self) -> str:
+        """The session the next start restores: the current one unless its changes
+        were discarded (then as last opened or saved)."""
+        if self.window.isWindowModified():
+            return self.clean_state
+        return persistence.dumps(self.window.session)
 
     # opening -----------------------------------------------------------------------
+    def new(self) -> bool:
+        """File → New: the default function, domain and overlays, no file, no runs."""
+        if not self.may_discard("starting a new session"):
+            return False
+        fresh = Session()
+        self.window.session.from_dict(fresh.to_dict())
+        fresh.deleteLater()
+        self.path = None
+        self._show(None)
+        return True
+
     def open(self, path: str | None = None) -> bool:
         """File → Open: ask unless given a path; a bad file changes nothing."""
+        if not self.may_discard("opening another"):
+            return False
         if path is None:
             folder = str(self.path.parent) if self.path else ""
             path, _ = QtWidgets.QFileDialog.getOpenFileName(
@@ -97,6 +163,8 @@ class SessionFiles(QtCore.QObject):
 
     def open_example(self, path: Path) -> bool:
         """An example opens as an unsaved copy: Save asks where (never over the example)."""
+        if not self.may_discard("opening the example"):
+            return False
         if not self._load(path):
             return False
         self.path = None

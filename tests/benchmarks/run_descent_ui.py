@@ -57,6 +57,7 @@ def main() -> int:
         app.processEvents()  # paint, outside the timings
     steps = runs.entries[0].run.steps
     idle, basin_moves, basin_time = _moves_during_basins(app, window, rng)
+    window.setWindowModified(False)  # no question on close
     window.close()
     report = Report("descent panel")
     report.add(

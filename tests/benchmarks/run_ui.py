@@ -178,6 +178,7 @@ def interaction_frames(report: Report) -> None:
         unit=" ms",
         detail=f"(p90 {np.percentile(switch, 90) * 1e3:.0f} ms)",
     )
+    window.setWindowModified(False)  # no question on close
     window.close()
     QtWidgets.QApplication.processEvents()
 
@@ -240,6 +241,7 @@ def main() -> int:
         detail=f"(p90 {np.percentile(moves, 90) * 1e3:.2f} ms)",
     )
     map_size = (window.map_view.width(), window.map_view.height())
+    window.setWindowModified(False)  # no question on close
     window.close()
     app.processEvents()
     graph_costs(report)

@@ -23,7 +23,7 @@ def window(qapp, qtbot):
 
     before = {w for w in QtWidgets.QApplication.topLevelWidgets() if w.isVisible()}
     w = MainWindow(settings=None)
-    qtbot.addWidget(w)
+    add_window(qtbot, w)
     w.resize(1500, 900)
     w.show()
     qtbot.waitExposed(w)
@@ -33,6 +33,24 @@ def window(qapp, qtbot):
     settle(qtbot)
     leaked = {x for x in QtWidgets.QApplication.topLevelWidgets() if x.isVisible()} - before
     assert not leaked, f"widgets left open: {leaked}"
+
+
+def add_window(qtbot, w) -> None:
+    """Have pytest-qt close `w` after the test, whose changes then go without the
+    question "save the changes?" (tests of that question answer it themselves)."""
+    qtbot.addWidget(w, before_close_func=lambda w: w.setWindowModified(False))
+
+
+def answer_save_changes(button, seen: list[str] | None = None, tries: int = 100) -> None:
+    """Once the question "save the changes?" is up, click `button` (a StandardButton)
+    and note the question in `seen`. Schedule it with a QTimer before the action."""
+    box = QtWidgets.QApplication.activeModalWidget()
+    if isinstance(box, QtWidgets.QMessageBox) and box.objectName() == "save_changes":
+        if seen is not None:
+            seen.append(box.text())
+        box.button(button).click()
+    elif tries:
+        QtCore.QTimer.singleShot(50, lambda: answer_save_changes(button, seen, tries - 1))
 
 
 def settle(qtbot, ms: int = 30) -> None:

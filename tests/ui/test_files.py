@@ -14,7 +14,9 @@ from explorer.session.model import RESOLUTIONS
 from explorer.ui.qt_session_files import examples, session_argument
 
 from ..session.test_persistence import FIXTURES, hostile_files, state_of
-from .conftest import settle
+from .conftest import add_window, answer_save_changes, settle
+
+Button = QtWidgets.QMessageBox.StandardButton
 
 
 def warnings_shown(window) -> list[QtWidgets.QMessageBox]:
@@ -35,7 +37,7 @@ def new_window(qtbot, ini):
     from explorer.ui.main_window import MainWindow
 
     w = MainWindow(QtCore.QSettings(str(ini), QtCore.QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
+    add_window(qtbot, w)
     return w
 
 
@@ -97,6 +99,7 @@ def test_title_shows_the_file_and_the_unsaved_mark(window, qtbot, tmp_path):
     assert json.loads(path.read_text())["overlays"]["field"] is True
     window.session.set_text("x^2 + y^2")
     assert window.isWindowModified()
+    QtCore.QTimer.singleShot(0, lambda: answer_save_changes(Button.Discard))
     assert window.open_session(str(FIXTURES / "v1.json"))
     assert window.windowTitle().startswith("v1.json[*]") and not window.isWindowModified()
 
@@ -118,6 +121,7 @@ def test_recent_files_are_listed_kept_and_reopened(qapp, qtbot, tmp_path):
     action = next(
         x for x in second.session_files.recent_menu.actions() if x.objectName() == "recent_1"
     )
+    QtCore.QTimer.singleShot(0, lambda: answer_save_changes(Button.Discard))
     action.trigger()
     assert second.session.text == presets.DEFAULT.text  # what a.json holds
     assert second.session_files.recent == [str(a), str(b)]
@@ -153,6 +157,7 @@ def test_each_example_opens_from_the_examples_menu(window, qtbot):
         menu.actions(), EXPECTED_EXAMPLES.items(), strict=True
     ):
         window.session.set_text("x + y")
+        QtCore.QTimer.singleShot(0, lambda: answer_save_changes(Button.Discard))
         action.trigger()
         settle(qtbot)
         assert not warnings_shown(window), stem
@@ -219,6 +224,7 @@ def test_a_session_file_on_the_command_line(window, qtbot, tmp_path):
     assert window.session.text == "sin(x) * y"
     bad = tmp_path / "bad.json"
     bad.write_text("{")
+    QtCore.QTimer.singleShot(0, lambda: answer_save_changes(Button.Discard))
     open_arguments(window, [str(bad)])
     close_warning(window, qtbot, "not valid JSON")
     assert window.session.text == "sin(x) * y"

@@ -12,7 +12,9 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 from explorer.session import presets
 from explorer.ui import errors
 
-from .conftest import pixels, settle
+from .conftest import answer_save_changes, pixels, settle
+
+Button = QtWidgets.QMessageBox.StandardButton
 
 
 def test_export_pngs_and_python(window, qtbot, tmp_path):
@@ -56,6 +58,7 @@ def test_session_round_trip_and_broken_files(window, qtbot, tmp_path):
     assert window.save_session(str(path))
     saved = s.to_dict()
     s.load_preset(presets.DEFAULT)
+    QtCore.QTimer.singleShot(0, lambda: answer_save_changes(Button.Discard))
     assert window.open_session(str(path))
     assert s.to_dict() == saved
     assert window.actions_by_name["quadratic"].isChecked()
@@ -95,6 +98,7 @@ def test_window_state_and_last_session_are_restored(qapp, qtbot, tmp_path):
     first.docks["inspector"].hide()
     first.resize(1100, 700)
     size = first.size()
+    assert first.save_session(str(tmp_path / "saved.json"))  # closes without a question
     first.close()
     settings = QtCore.QSettings(ini, QtCore.QSettings.Format.IniFormat)
     second = MainWindow(settings)
