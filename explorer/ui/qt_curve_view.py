@@ -11,7 +11,7 @@ from explorer.session.model import Session
 from explorer.session.overlays import CURVE, drawn_in
 
 from . import style
-from .qt_plot_view import PlotAdapter, PlotView, show_critical
+from .qt_plot_view import PlotAdapter, PlotView, critical_markers, show_critical
 
 LINE = (40, 80, 160)  # the curve itself
 
@@ -99,7 +99,7 @@ class CriticalAdapter(PlotAdapter):
     signals = ("function_changed", "surface_changed", "overlays_changed")
 
     def __init__(self, view: CurveView, name: str) -> None:
-        self.item = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1.2))
+        self.item = critical_markers(view.session)
         super().__init__(view, (self.item,), 2)
 
     def redraw(self) -> None:

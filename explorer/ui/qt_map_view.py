@@ -21,7 +21,7 @@ from explorer.session.model import Session
 from explorer.session.overlays import MAP, drawn_in
 
 from . import style
-from .qt_plot_view import MARGIN, NEUTRAL, PlotAdapter, PlotView, show_critical
+from .qt_plot_view import MARGIN, NEUTRAL, PlotAdapter, PlotView, critical_markers, show_critical
 
 LABEL_GAP = 0.2  # contour labels at least this fraction of the region's shorter side apart
 ARROW = 0.2  # arrows and eigenvector lines span this fraction of the region's shorter side
@@ -354,7 +354,7 @@ class CriticalAdapter(OverlayAdapter):
     signals = ("function_changed", "surface_changed", "overlays_changed")
 
     def __init__(self, view: MapView, name: str) -> None:
-        self.item = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1.2))
+        self.item = critical_markers(view.session)
         super().__init__(view, name, (self.item,), 6)
 
     def redraw(self) -> None:

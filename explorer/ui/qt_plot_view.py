@@ -152,14 +152,23 @@ NEUTRAL = style.CRITICAL["degenerate"]  # for a kind without a colour of its own
 SYMBOLS = {"minimum": "o", "maximum": "t", "saddle": "s"}
 
 
+def critical_markers(session: Session) -> pg.ScatterPlotItem:
+    """The critical points' markers. A click on one selects that critical point
+    exactly, as its row in the Critical table does (the marker takes the click
+    from the view box)."""
+    item = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1.2))
+    item.sigClicked.connect(lambda _item, spots, _ev: session.set_point(spots[0].data().point))
+    return item
+
+
 def show_critical(item: pg.ScatterPlotItem, found: list, xs: list, ys: list) -> None:
-    """Critical points at (xs, ys), coloured and shaped by kind (kept as the spots' data)."""
+    """Critical points at (xs, ys), coloured and shaped by kind (each kept as its spot's data)."""
     item.setData(
         xs,
         ys,
         brush=[pg.mkBrush(style.CRITICAL.get(c.kind, NEUTRAL)) for c in found],
         symbol=[SYMBOLS.get(c.kind, "d") for c in found],
-        data=[c.kind for c in found],
+        data=list(found),
     )
 
 

@@ -55,6 +55,25 @@ def test_tangent_parabola_and_critical_points(window, qtbot):
         assert np.abs(got - np.array(style.CRITICAL[kind])).max() <= 30, (x, kind, got)
 
 
+def test_a_click_on_a_critical_marker_selects_that_critical_point(window, qtbot):
+    """f' = 12x(x − 2)(x + 1): a click 3 px off the marker at x = 2 lands on 2
+    exactly (not 0.01 away, where the pixel is), like the Critical table's row."""
+    s = window.session
+    assert s.set_text("3x^4 - 4x^3 - 12x^2") is None
+    s.set_domain(0, -2.0, 3.0)
+    s.set_point([0.7])
+    window.actions_by_name["critical"].setChecked(True)
+    settle(qtbot)
+    view = window.curve_view
+    for x in (2.0, 0.0, -1.0):
+        pos = map_to_widget(view, x, f(x)) + QtCore.QPoint(3, -2)
+        qtbot.mouseClick(view.viewport(), LEFT, pos=pos)
+        assert abs(s.point[0] - x) < 1e-9, (x, s.point)
+    # away from the markers a click still selects the x under the mouse
+    qtbot.mouseClick(view.viewport(), LEFT, pos=map_to_widget(view, 1.0, f(1.0)))
+    assert s.point[0] == pytest.approx(1.0, abs=0.03)
+
+
 def segments_cross(xs, ys, poles) -> list[float]:
     """The poles that some drawn segment (two neighbouring finite points) spans."""
     a, b = xs[:-1], xs[1:]

@@ -370,6 +370,15 @@ def test_critical_points_are_coloured_by_kind_at_their_pixel(window, qtbot):
         assert np.abs(pixel_at(before, view, x, y) - want).max() > 30  # not the heat map
 
 
+def test_a_click_on_a_critical_marker_selects_that_critical_point(window, qtbot):
+    """x³ + y³ − 3x − 3y: a click 3 px off each marker lands exactly on (±1, ±1)."""
+    view = show(window, qtbot, "x^3 + y^3 - 3x - 3y", point=[0.0, 0.0], overlays=("critical",))
+    for x, y in ((1, 1), (-1, -1), (1, -1), (-1, 1)):
+        pos = map_to_widget(view, x, y) + QtCore.QPoint(3, -2)
+        qtbot.mouseClick(view.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=pos)
+        np.testing.assert_allclose(window.session.point, [x, y], atol=1e-9)
+
+
 def test_the_point_marker_follows_the_point(window, qtbot):
     view = show(window, qtbot, "x^2 + y^2", point=[-1.2, 0.9])
     img = widget_pixels(view)
