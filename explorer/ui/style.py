@@ -23,7 +23,8 @@ CRITICAL = {
     "saddle": (240, 150, 0),
     "degenerate": (120, 120, 120),
 }
-CONTOUR = (30, 30, 30, 150)
+CONTOUR = (20, 20, 20)  # opaque, in an opaque halo: see the map's ContourAdapter
+CONTOUR_HALO = (255, 255, 255)
 FIELD = (255, 255, 255, 200)  # readable on every part of the colour map
 BACKGROUND = (250, 250, 252)
 

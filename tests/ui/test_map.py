@@ -370,6 +370,55 @@ def test_critical_points_are_coloured_by_kind_at_their_pixel(window, qtbot):
         assert np.abs(pixel_at(before, view, x, y) - want).max() > 30  # not the heat map
 
 
+def luma(rgb: np.ndarray) -> np.ndarray:
+    """Brightness 0–1 (Rec. 601 weights)."""
+    return rgb[..., :3].astype(float) @ np.array([0.299, 0.587, 0.114]) / 255
+
+
+def line_contrasts(before, after, rows, cols) -> list[tuple[float, float]]:
+    """Along each of `rows` (within `cols`), every run of pixels the contour lines
+    changed: (the heat map's brightness beside the run, the largest brightness
+    difference between the run and that heat map)."""
+    found = []
+    c0, c1 = cols
+    for r in rows:
+        changed = np.abs(after[r].astype(int) - before[r].astype(int)).sum(axis=-1) > 30
+        k = c0 + 4
+        while k < c1 - 4:
+            if not changed[k]:
+                k += 1
+                continue
+            end = k
+            while end < c1 - 4 and changed[end]:
+                end += 1
+            beside = 0.5 * (luma(before[r, k - 2]) + luma(before[r, end + 1]))
+            found.append((beside, float(np.abs(luma(after[r, k:end]) - beside).max())))
+            k = end
+    return found
+
+
+@pytest.mark.parametrize("labels", [False, True], ids=["lines", "with_labels"])
+def test_contour_lines_stand_out_on_both_ends_of_the_colour_map(window, qtbot, labels):
+    """x² + y² on ±2: the dark end of viridis in the middle, the light end in the
+    corners. Every line is much brighter or darker than the heat map beside it."""
+    overlays = ("contour_labels",) if labels else ()
+    view = show(window, qtbot, "x^2 + y^2", point=[0.0, 0.0], overlays=overlays)
+    before = widget_pixels(view)
+    window.session.set_overlay("contours", True)
+    settle(qtbot)
+    after = widget_pixels(view)
+    left, right = map_to_widget(view, -1.95, 0).x(), map_to_widget(view, 1.95, 0).x()
+    top, bottom = map_to_widget(view, 0, 1.95).y(), map_to_widget(view, 0, -1.95).y()
+    rows = np.linspace(top, bottom, 25).astype(int)
+    found = line_contrasts(before, after, rows, (left, right))
+    dark = [c for b, c in found if b < 0.25]
+    light = [c for b, c in found if b > 0.6]
+    assert len(dark) > 20 and len(light) > 20, (len(dark), len(light))
+    # a label's box may cover a line where the row crosses it: most, not all
+    assert np.percentile(dark, 10) > 0.35, sorted(dark)[:10]
+    assert np.percentile(light, 10) > 0.35, sorted(light)[:10]
+
+
 def test_a_click_on_a_critical_marker_selects_that_critical_point(window, qtbot):
     """x³ + y³ − 3x − 3y: a click 3 px off each marker lands exactly on (±1, ±1)."""
     view = show(window, qtbot, "x^3 + y^3 - 3x - 3y", point=[0.0, 0.0], overlays=("critical",))
