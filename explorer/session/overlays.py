@@ -18,10 +18,11 @@ class Overlay:
     default: bool  # on in a new session
     shortcut: str | None
     views: frozenset[str]  # which views draw it: surface, map, curve
+    button: str | None = None  # its toolbar button's text; None: in the toolbar's "More" menu
 
 
-def _entry(name, label, tip, default, shortcut, *views: str) -> Overlay:
-    return Overlay(name, label, tip, default, shortcut, frozenset(views))
+def _entry(name, label, tip, default, shortcut, *views: str, button=None) -> Overlay:
+    return Overlay(name, label, tip, default, shortcut, frozenset(views), button)
 
 
 #: Menu and toolbar order.
@@ -36,6 +37,7 @@ OVERLAYS: dict[str, Overlay] = {
             "Ctrl+1",
             SURFACE,
             CURVE,
+            button="Tangent plane",
         ),
         _entry(
             "quadratic",
@@ -45,6 +47,7 @@ OVERLAYS: dict[str, Overlay] = {
             "Ctrl+2",
             SURFACE,
             CURVE,
+            button="Quadratic",
         ),
         _entry(
             "gradient",
@@ -54,11 +57,27 @@ OVERLAYS: dict[str, Overlay] = {
             "Ctrl+3",
             SURFACE,
             MAP,
+            button="Gradient",
         ),
         _entry(
-            "descent", "Steepest-&descent arrow", "−∇f at the point", False, "Ctrl+4", SURFACE, MAP
+            "descent",
+            "Steepest-&descent arrow",
+            "−∇f at the point",
+            False,
+            "Ctrl+4",
+            SURFACE,
+            MAP,
+            button="Steepest descent",
         ),
-        _entry("contours", "&Contour lines", "Level sets of f on the map", True, "Ctrl+5", MAP),
+        _entry(
+            "contours",
+            "&Contour lines",
+            "Level sets of f on the map",
+            True,
+            "Ctrl+5",
+            MAP,
+            button="Contours",
+        ),
         _entry(
             "contour_labels",
             "Contour &labels",
@@ -75,7 +94,15 @@ OVERLAYS: dict[str, Overlay] = {
             "Ctrl+Shift+B",
             MAP,
         ),
-        _entry("field", "Gradient &field", "∇f on a grid over the map", False, "Ctrl+6", MAP),
+        _entry(
+            "field",
+            "Gradient &field",
+            "∇f on a grid over the map",
+            False,
+            "Ctrl+6",
+            MAP,
+            button="Field",
+        ),
         _entry(
             "critical",
             "Critical &points",
@@ -85,6 +112,7 @@ OVERLAYS: dict[str, Overlay] = {
             SURFACE,
             MAP,
             CURVE,
+            button="Critical points",
         ),
         _entry(
             "eigen",
@@ -93,6 +121,7 @@ OVERLAYS: dict[str, Overlay] = {
             False,
             "Ctrl+8",
             MAP,
+            button="Eigenvectors",
         ),
         _entry(
             "sections",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PyQt6 import QtGui
+from PyQt6 import QtGui, QtWidgets
 
 from explorer.session.overlays import OVERLAYS
 
@@ -64,3 +64,25 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("reset_camera", "&Reset 3D camera", "Ctrl+0", "Back to the default viewing angle"),
     ActionSpec("about", "&About", None, "About the explorer"),
 )
+
+
+def fill_toolbar(toolbar: QtWidgets.QToolBar, actions: dict[str, QtGui.QAction]) -> None:
+    """The overlays that have a button (short texts, so that the toolbar fits a
+    1024-px window), then a "More" menu with the other overlays that have a
+    shortcut and the quadratic's wireframe switch."""
+    more = QtWidgets.QMenu("More overlays", toolbar)
+    more.setObjectName("menu_more_overlays")
+    for name, overlay in OVERLAYS.items():
+        if overlay.button:
+            actions[name].setIconText(overlay.button)
+            toolbar.addAction(actions[name])
+        elif overlay.shortcut:
+            more.addAction(actions[name])
+    more.addAction(actions["wireframe"])
+    button = QtWidgets.QToolButton(toolbar)
+    button.setObjectName("toolbar_more")
+    button.setText("More")
+    button.setToolTip(", ".join(a.iconText() for a in more.actions()))
+    button.setMenu(more)
+    button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
+    toolbar.addWidget(button)

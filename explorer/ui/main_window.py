@@ -14,7 +14,7 @@ from explorer.session.numbers import number
 from explorer.session.overlays import CURVE, OVERLAYS
 from explorer.session.runs import Runs
 
-from .actions import ACTIONS
+from .actions import ACTIONS, fill_toolbar
 from .dock_layout import CompactDocks
 from .gl_surface_view import SurfaceView
 from .lazy_dock import LazyDock, after_first_frame
@@ -267,10 +267,7 @@ class MainWindow(QtWidgets.QMainWindow):
         menu.addMenu("&Help").addAction(actions["about"])
         toolbar = self.addToolBar("Overlays")
         toolbar.setObjectName("toolbar_overlays")
-        for name, overlay in OVERLAYS.items():
-            if overlay.shortcut:  # the toolbar holds the overlays with a shortcut
-                toolbar.addAction(actions[name])
-        toolbar.addAction(actions["wireframe"])
+        fill_toolbar(toolbar, actions)
         return actions
 
     # model -> window ----------------------------------------------------------

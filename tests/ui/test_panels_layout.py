@@ -111,3 +111,71 @@ def test_a_window_closed_small_reopens_wide_with_two_columns(window, qtbot, tmp_
     resize(again, qtbot, 1500, 900)
     assert again.docks["inspector"] not in again.tabifiedDockWidgets(again.docks["function"])
     again.close()
+
+
+def dock_tab_bars(window) -> list[QtWidgets.QTabBar]:
+    return [
+        b
+        for b in window.findChildren(QtWidgets.QTabBar)
+        if b.parentWidget() is window and b.isVisible()
+    ]
+
+
+def cut_titles(bar: QtWidgets.QTabBar) -> list[str]:
+    """Titles that do not show whole: elided, or (partly) scrolled out of the bar."""
+    out = []
+    upright = bar.shape() in (
+        QtWidgets.QTabBar.Shape.RoundedNorth,
+        QtWidgets.QTabBar.Shape.RoundedSouth,
+    )
+    for i in range(bar.count()):
+        text, rect = bar.tabText(i), bar.tabRect(i)
+        room = rect.width() if upright else rect.height()
+        whole = bar.elideMode() == QtCore.Qt.TextElideMode.ElideNone
+        if not whole or room < bar.fontMetrics().horizontalAdvance(text) + 8:
+            out.append(f"{text} ({room} px)")
+        elif not bar.rect().contains(rect):
+            out.append(f"{text} (outside the bar)")
+    return out
+
+
+@pytest.mark.parametrize(
+    "size", [(1024, 700), (1280, 800), (1400, 860), (1920, 1080), (2560, 1440)]
+)
+def test_tab_titles_show_whole_and_the_toolbar_fits(window, qtbot, size):
+    resize(window, qtbot, *size)
+    bars = dock_tab_bars(window)
+    titles = {b.tabText(i) for b in bars for i in range(b.count())}
+    assert {"Inspector", "Critical", "Dial", "Sections", "Descent"} <= titles
+    if size[0] < 1300:  # all six side panels share one column
+        assert "Function" in titles
+    for bar in bars:
+        assert cut_titles(bar) == [], size
+    (toolbar,) = window.findChildren(QtWidgets.QToolBar)
+    overflow = toolbar.findChild(QtWidgets.QToolButton, "qt_toolbar_ext_button")
+    assert overflow is None or not overflow.isVisible()
+    for action in toolbar.actions():
+        button = toolbar.widgetForAction(action)
+        assert button.isVisible() and toolbar.rect().contains(button.geometry()), action.text()
+    assert window.surface_view.width() >= 300 and window.map_view.width() >= 300
+
+
+def test_the_toolbar_more_menu_switches_the_rarer_overlays(window, qtbot):
+    button = window.findChild(QtWidgets.QToolButton, "toolbar_more")
+    menu = button.menu()
+    names = [a.objectName() for a in menu.actions()]
+    assert names == [
+        "action_contour_labels",
+        "action_colorbar",
+        "action_sections",
+        "action_wireframe",
+    ]
+    on_toolbar = [a.objectName() for a in window.findChild(QtWidgets.QToolBar).actions()]
+    assert not set(names) & set(on_toolbar)
+    s = window.session
+    sections = menu.actions()[2]
+    assert sections.isCheckable() and not s.overlays["sections"]
+    sections.trigger()
+    assert s.overlays["sections"] and sections.isChecked()
+    s.set_overlay("sections", False)  # and back from the model
+    assert not sections.isChecked()
