@@ -88,20 +88,29 @@ class Trace:
     def paths(self, start: int, limit: int = MAX_PATHS) -> list[tuple[tuple[int, ...], float]]:
         """Every path from node `start` to the output, with the product of the
         single-step partials along it; their sum is the adjoint of `start`."""
+        return [(nodes, product) for nodes, _, product in self.edge_paths(start, limit)]
+
+    def edge_paths(
+        self, start: int, limit: int = MAX_PATHS
+    ) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+        """`paths`, each also with the argument slot through which each step enters
+        its node: ``pow(x, x)`` reaches the power twice from x, through the base
+        (slot 0) and through the exponent (slot 1), with different partials."""
         uses = self.consumers()
-        found: list[tuple[tuple[int, ...], float]] = []
-        stack: list[tuple[tuple[int, ...], float]] = [((start,), 1.0)]
+        found: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
+        stack: list[tuple[tuple[int, ...], tuple[int, ...], float]] = [((start,), (), 1.0)]
         while stack:
-            path, product = stack.pop()
+            path, slots, product = stack.pop()
             last = path[-1]
             if last == self.output:
-                found.append((path, product))
+                found.append((path, slots, product))
                 if len(found) > limit:
                     raise ValueError(f"more than {limit} paths")
                 continue
             for consumer, slot in uses[last]:
-                stack.append(((*path, consumer), product * self.nodes[consumer].partials[slot]))
-        found.sort(key=lambda item: item[0])
+                partial = self.nodes[consumer].partials[slot]
+                stack.append(((*path, consumer), (*slots, slot), product * partial))
+        found.sort(key=lambda item: (item[0], item[1]))
         return found
 
 

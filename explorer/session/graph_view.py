@@ -10,7 +10,6 @@ filled in. A point move only rebuilds the trace; the layout stays.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -315,28 +314,18 @@ class GraphModel:
         """Up to MAX_LISTED_PATHS paths from `start` to the output, how many there
         are, and the sum of all their products (raises ValueError past the
         engine's limit)."""
-        found = self.trace.paths(start)
-        listed: list[PathInfo] = []
-        seen: dict[tuple[int, ...], int] = {}
-        for path, product in found[:MAX_LISTED_PATHS]:
-            repeat = seen.get(path, 0)  # x*x: the same nodes twice, through both slots
-            seen[path] = repeat + 1
-            listed.append(
-                PathInfo(tuple(self.names[i] for i in path), self._factors(path, repeat), product)
-            )
-        return listed, len(found), math.fsum(p for _, p in found)
-
-    def _factors(self, path: tuple[int, ...], repeat: int) -> tuple[float, ...]:
+        found = self.trace.edge_paths(start)
         nodes = self.trace.nodes
-        choices = [
-            [k for k, j in enumerate(nodes[b].inputs) if j == a]
-            for a, b in itertools.pairwise(path)
-        ]
-        slots = list(itertools.product(*choices))
-        chosen = slots[repeat % len(slots)]
-        return tuple(
-            nodes[b].partials[k] for (_, b), k in zip(itertools.pairwise(path), chosen, strict=True)
-        )
+        listed: list[PathInfo] = []
+        for path, slots, product in found[:MAX_LISTED_PATHS]:
+            steps = tuple(zip(path[:-1], path[1:], slots, strict=True))
+            names = [self.names[start]]
+            for a, b, k in steps:  # x*x, pow(x, x): say which argument the step enters
+                twice = nodes[b].inputs.count(a) > 1
+                names.append(f"{self.names[b]} (argument {k + 1})" if twice else self.names[b])
+            factors = tuple(nodes[b].partials[k] for _, b, k in steps)
+            listed.append(PathInfo(tuple(names), factors, product))
+        return listed, len(found), math.fsum(p for _, _, p in found)
 
     def path_edges(self, start: int) -> set[int]:
         """Indices of the drawn edges lying on some path from `start` to the output."""

@@ -193,3 +193,40 @@ def test_a_large_layout_keeps_every_edge_left_to_right():
 def test_fmt_is_total(x):
     text = fmt(x)
     assert text and "-" not in text
+
+
+def test_paths_through_both_arguments_of_a_power_list_their_own_factors():
+    """x^x at x = 2 reaches the power twice: through the base, ∂(b^e)/∂b = e·b^(e−1)
+    = 4, and through the exponent, ∂(b^e)/∂e = b^e·ln b = 4 ln 2. Each listed path
+    shows its own partial, says which argument it enters, and its product."""
+    m = GraphModel(parse("x^x"), (2.0,))
+    listed, count, total = m.paths(m.trace.inputs[0])
+    assert count == 2
+    by_text = {p.text(): p for p in listed}
+    assert set(by_text) == {
+        "x → f (argument 1):  4 = 4",
+        f"x → f (argument 2):  {fmt(4 * math.log(2))} = {fmt(4 * math.log(2))}",
+    }
+    assert total == pytest.approx(4 * (math.log(2) + 1))  # d/dx x^x = x^x (ln x + 1)
+
+
+def test_paths_through_two_doubled_steps_pair_each_factor_with_its_argument():
+    """p = x^x, f = p^p at x = 1.5: four paths x → p → f, one per pair of arguments,
+    each product the chapter's ∂f/∂p·∂p/∂x for that pair."""
+    x = 1.5
+    p = x**x
+    dp = {1: p, 2: p * math.log(x)}  # ∂p/∂x through the base, through the exponent
+    df = {1: p**p, 2: p**p * math.log(p)}  # ∂f/∂p likewise
+    m = GraphModel(parse("p = x^x; f = p^p"), (x,))
+    listed, count, total = m.paths(m.trace.inputs[0])
+    assert count == 4
+    seen = set()
+    for path in listed:
+        assert path.names[0] == "x"
+        i = int(path.names[1].removeprefix("p (argument ").removesuffix(")"))
+        j = int(path.names[2].removeprefix("f (argument ").removesuffix(")"))
+        assert path.factors == pytest.approx((dp[i], df[j]), rel=1e-12)
+        assert path.product == pytest.approx(dp[i] * df[j], rel=1e-12)
+        seen.add((i, j))
+    assert seen == {(1, 1), (1, 2), (2, 1), (2, 2)}
+    assert total == pytest.approx(sum(dp.values()) * sum(df.values()), rel=1e-12)
