@@ -327,7 +327,8 @@ class ArrowAdapter(OverlayAdapter):
             self.item.setData([], [])
             return
         a, b = s.axes
-        tip = vec / np.linalg.norm(vec) * ARROW * self.view.span()
+        # hypot, not norm: a 1e-300 domain's vector would underflow to a zero length
+        tip = vec / np.hypot(*vec) * ARROW * self.view.span()
         seg = geometry.arrow_2d((s.point[a], s.point[b]), tip)
         self.item.setData(seg[:, 0], seg[:, 1], connect="finite")
 

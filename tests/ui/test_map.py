@@ -437,3 +437,16 @@ def test_the_point_marker_follows_the_point(window, qtbot):
     img = widget_pixels(view)
     assert np.abs(pixel_at(img, view, 1.0, -1.0) - np.array(style.POINT)).max() <= 30
     assert np.abs(pixel_at(img, view, -1.2, 0.9) - np.array(style.POINT)).max() > 30
+
+
+def test_a_tiny_domain_still_draws_its_arrows(window, qtbot):
+    """On ±1e−300 the arrows are ~1e−301 long: their length must not underflow
+    to zero (a warning, an error here) but point along ∇f = (2x, 2y)."""
+    view = show(window, qtbot, "x^2 + y^2", overlays=("gradient",))
+    s = window.session
+    s.set_domain(0, -1e-300, 1e-300)
+    s.set_domain(1, -1e-300, 1e-300)
+    s.set_point([5e-301, 0.0])
+    settle(qtbot)
+    xs, ys = view.adapters["gradient"].item.getData()
+    assert np.isfinite(xs[0]) and xs[1] > xs[0] and ys[1] == ys[0]  # the shaft, along +x
