@@ -3,8 +3,10 @@
 One line per needed node, in id order (a topological order), each from the
 op's template. Two flavours: numpy (arrays, float64, any broadcast shape) and
 Python floats with `math` (a gradient-descent step in microseconds; a domain
-error raises and the caller falls back to numpy). Only our own templates,
-float literals and generated names reach the compiler, never user text.
+error raises and the caller falls back to numpy). For a grid, whose inputs all
+have one shape, `emit_buffers` writes the same numpy ops into a few reused
+buffers. Only our own templates, float literals and generated names reach the
+compiler, never user text.
 """
 
 from __future__ import annotations
