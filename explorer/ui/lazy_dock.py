@@ -17,7 +17,8 @@ from PyQt6 import QtCore, QtWidgets
 
 class LazyDock(QtWidgets.QDockWidget):
     """`build(dock)` returns the panel and the widget to dock (the panel itself,
-    or a scroll area holding it)."""
+    or a scroll area holding it). A panel with `set_shown(bool)` is told whether
+    its tab can be seen."""
 
     def __init__(
         self,
@@ -45,6 +46,10 @@ class LazyDock(QtWidgets.QDockWidget):
             build, self._build = self._build, None  # once, even if building shows the dock
             self._panel, widget = build(self)
             self.setWidget(widget)
+            set_shown = getattr(self._panel, "set_shown", None)
+            if set_shown is not None:  # a panel that computes only while it is seen
+                self.visibilityChanged.connect(set_shown)
+                set_shown(self.shown)
         return self._panel
 
     def _on_visibility_changed(self, shown: bool) -> None:

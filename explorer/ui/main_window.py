@@ -135,8 +135,6 @@ class MainWindow(QtWidgets.QMainWindow):
         from .qt_critical_table import CriticalTable
 
         table = CriticalTable(self.session)
-        dock.visibilityChanged.connect(table.set_shown)
-        table.set_shown(dock.shown)
         return table, table
 
     def _build_direction(self, dock: LazyDock):
@@ -149,8 +147,6 @@ class MainWindow(QtWidgets.QMainWindow):
         from .qt_sections_panel import SectionsPanel
 
         panel = SectionsPanel(self.session)
-        dock.visibilityChanged.connect(panel.set_shown)
-        panel.set_shown(dock.shown)
         return panel, panel
 
     def _build_graph(self, dock: LazyDock):

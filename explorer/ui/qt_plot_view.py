@@ -83,9 +83,12 @@ class PlotView(pg.PlotWidget):
         self.getViewBox().sigRangeChanged.connect(self._on_range_changed)
 
     def _on_range_changed(self) -> None:
-        """Zooms and pans re-sample, debounced. Until the first paint the view only
-        gets resized, once per layout: it re-samples at once, and superqt (~0.2 s to
-        import, with qtpy) is not needed for the window's first frame."""
+        """Zooms and pans re-sample, debounced. A hidden view does not follow its
+        range (showing it changes the range again); until the first paint the view
+        only gets resized, once per layout: it re-samples at once, and superqt
+        (~0.2 s to import, with qtpy) is not needed for the window's first frame."""
+        if not self.isVisible():
+            return
         if not self._painted:
             self.resample()
             return

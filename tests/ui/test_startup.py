@@ -61,6 +61,34 @@ def test_a_tab_raised_for_the_first_time_shows_its_contents(qapp, qtbot):
     assert w.sections_panel.shown and w.sections_panel.curves[0].getData()[0] is not None
 
 
+def test_the_first_frame_shows_the_map_sampled_for_its_real_size(qapp, qtbot):
+    """The map is sampled for the size the layout gives it, by the first frame
+    (not for its size before the window was shown, with a margin left blank)."""
+    w = new_window(qtbot)
+    w.resize(1024, 700)
+    seen = []
+
+    def first_frame():
+        if not seen:
+            (x0, x1), (y0, y1) = w.map_view.visible()
+            (a0, a1), (b0, b1) = w.map_view.region
+            seen.append(a0 <= x0 and x1 <= a1 and b0 <= y0 and y1 <= b1)
+
+    w.surface_view.frameSwapped.connect(first_frame)
+    w.show()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen == [True]
+    w.close()
+
+
+def test_a_view_hidden_while_its_range_changed_is_sampled_when_shown_again(window, qtbot):
+    view = window.map_view
+    view.hide()
+    view.getViewBox().setRange(xRange=(-8, 8), yRange=(-8, 8), padding=0)
+    view.show()
+    qtbot.waitUntil(lambda: view.region[0][0] <= view.visible()[0][0] <= -8, timeout=3000)
+
+
 def test_the_views_are_built_for_the_restored_session(qapp, qtbot, tmp_path):
     ini = str(tmp_path / "settings.ini")
     first = new_window(qtbot, QtCore.QSettings(ini, QtCore.QSettings.Format.IniFormat))
