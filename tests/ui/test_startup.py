@@ -94,6 +94,8 @@ def test_the_views_are_built_for_the_restored_session(qapp, qtbot, tmp_path):
     first = new_window(qtbot, QtCore.QSettings(ini, QtCore.QSettings.Format.IniFormat))
     first.session.set_text("x^2 - y^2")
     first.session.set_point([0.5, -1.0])
+    assert first.runs.add() is None
+    first.runs.step(3)
     stored = persistence.dumps(first.session)
     assert first.save_session(str(tmp_path / "saved.json"))  # no question on closing
     first.close()
@@ -105,6 +107,9 @@ def test_the_views_are_built_for_the_restored_session(qapp, qtbot, tmp_path):
     assert w.function_panel.editor.text() == "x^2 - y^2"
     assert "f = -0.75" in w.status_point.text()  # 0.5² − 1²
     assert not w.isWindowModified()
+    # its run too, drawn on both views (the runs exist before the session is restored)
+    assert [e.run.steps for e in w.runs.entries] == [3]
+    np.testing.assert_allclose(w.runs.entries[0].start, [0.5, -1.0])
     # the heat map is x² − y² on its pixels' centres, not the default function
     heat = w.map_view.adapters["heat"].item
     z = heat.image
