@@ -100,12 +100,14 @@ def critical_points(
         raise ValueError("each interval must be finite with lo < hi")
     with np.errstate(all="ignore"):  # seeds outside f's domain are dropped, not warned about
         start = seeds(box, seed_count)
-        count, scale = start.shape[1], _scale(f, start)
+        # the seeds' derivatives serve the scale, the model test and Newton's first step
+        at_start = f.gradient(*start), f.hessian(*start)
+        count, scale = start.shape[1], _scale(at_start[0])
         cell = (box[:, 1] - box[:, 0]) / max(2.0, np.round(count ** (1.0 / len(box))) - 1)
-        coarse = _model_error(f, box, start) > MAX_MODEL_ERROR
+        coarse = _model_error(f, box, start, *at_start) > MAX_MODEL_ERROR
         if coarse:  # Newton will mostly wander: also start from where descent settles
             start = np.hstack([start, _descend(f, box, start.copy())])
-        x = _newton(f, box, start.copy(), max_iter)
+        x = _newton(f, box, start.copy(), max_iter, None if coarse else at_start)
         found, hits = _collect(f, x, box, scale, cell)
         more = 0
         if not coarse and _unseen(hits) > MAX_UNSEEN * max(len(found), 1):
@@ -121,21 +123,24 @@ def critical_points(
     return found
 
 
-def _scale(f: Function | Restriction, x: np.ndarray) -> float:
+def _scale(gradient: np.ndarray) -> float:
     """A typical gradient norm over the seeds: what "small" is measured against."""
-    norms = np.linalg.norm(f.gradient(*x), axis=0)
+    norms = np.linalg.norm(gradient, axis=0)
     finite = norms[np.isfinite(norms)]
     return max(1.0, float(np.median(finite))) if finite.size else 1.0
 
 
-def _model_error(f: Function | Restriction, box: np.ndarray, x: np.ndarray) -> float:
+def _model_error(
+    f: Function | Restriction, box: np.ndarray, x: np.ndarray, g0: np.ndarray, h0: np.ndarray
+) -> float:
     """Median relative error of each seed's linear model of the gradient, half a
-    seed spacing away in a random direction: near 0 when the seeds resolve f."""
+    seed spacing away in a random direction: near 0 when the seeds resolve f
+    (whose gradient and Hessian at the seeds are `g0` and `h0`)."""
     n, count = x.shape
     step = np.random.default_rng(1).standard_normal((n, count))
     step *= 0.5 * (box[:, 1:] - box[:, :1]) / count ** (1.0 / n) / np.linalg.norm(step, axis=0)
-    g0, g1 = f.gradient(*x), f.gradient(*(x + step))
-    predicted = np.einsum("ij...,j...->i...", f.hessian(*x), step)
+    g1 = f.gradient(*(x + step))
+    predicted = np.einsum("ij...,j...->i...", h0, step)
     change = g1 - g0
     error = np.linalg.norm(change - predicted, axis=0) / (
         np.linalg.norm(change, axis=0) + np.linalg.norm(predicted, axis=0) + 1e-300
@@ -185,17 +190,28 @@ def _judge(found: CriticalPoints, coarse: bool, more: int, seed_count: int) -> C
     return found
 
 
-def _newton(f: Function | Restriction, box: np.ndarray, x: np.ndarray, max_iter: int) -> np.ndarray:
-    """Where Newton's method on ∇f = 0 takes each seed (columns of `x`)."""
+def _newton(
+    f: Function | Restriction,
+    box: np.ndarray,
+    x: np.ndarray,
+    max_iter: int,
+    at_start: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Where Newton's method on ∇f = 0 takes each seed (columns of `x`);
+    `at_start`: the gradient and Hessian at `x` when already known."""
     size = box[:, 1] - box[:, 0]
-    active = np.all(np.isfinite(f.gradient(*x)), axis=0)
-    for _ in range(max_iter):
+    g, h = at_start if at_start is not None else (f.gradient(*x), None)
+    active = np.all(np.isfinite(g), axis=0)
+    for k in range(max_iter):
         idx = np.flatnonzero(active)
         if idx.size == 0:
             break
         xa = x[:, idx]
-        g = f.gradient(*xa)
-        h = np.moveaxis(f.hessian(*xa), -1, 0)  # (N, n, n)
+        if k or h is None:
+            g, h = f.gradient(*xa), f.hessian(*xa)
+        else:
+            g, h = g[:, idx], h[..., idx]
+        h = np.moveaxis(h, -1, 0)  # (N, n, n)
         ok = np.all(np.isfinite(h), axis=(1, 2)) & np.all(np.isfinite(g), axis=0)
         active[idx[~ok]] = False
         step = _newton_step(np.where(ok[:, None, None], h, 0.0), np.where(ok, g, 0.0).T)
@@ -238,17 +254,7 @@ def _collect(
     norms = np.linalg.norm(grad, axis=0)
     keep = inside & np.isfinite(values) & (norms <= 1e-7 * scale)
     candidates = x[:, keep].T[np.argsort(norms[keep], kind="stable")]
-    reps: list[np.ndarray] = []
-    hits: list[int] = []
-    radius = 1e-6 * float(np.linalg.norm(size))
-    for p in candidates:
-        distance = np.linalg.norm(np.asarray(reps) - p, axis=1) if reps else np.array([np.inf])
-        nearest = int(np.argmin(distance))
-        if distance[nearest] > radius:
-            reps.append(p)
-            hits.append(1)
-        else:
-            hits[nearest] += 1
+    reps, hits = _cluster(candidates, 1e-6 * float(np.linalg.norm(size)))
     found = []
     reached = []
     for p, count in zip(reps, hits, strict=True):
@@ -279,6 +285,35 @@ def _collect(
     result = CriticalPoints(found[i] for i in listed)
     result.continuum = bool(np.any(crowded))
     return result, np.array([reached[i] for i in listed], dtype=int)
+
+
+def _cluster(candidates: np.ndarray, radius: float) -> tuple[list[np.ndarray], list[int]]:
+    """Greedy clustering in order (best first): a candidate farther than `radius`
+    from every earlier representative becomes one, any other counts as a hit of
+    the nearest earlier representative (the first on a tie). Returns the
+    representatives and their hits. One numpy pass per representative, not a
+    Python step per candidate (a thousand seeds reach a handful of points)."""
+    count = len(candidates)
+    nearest = np.full(count, np.inf)  # distance to the nearest earlier representative
+    owner = np.zeros(count, dtype=int)
+    reps: list[int] = []
+    start = 0
+    while start < count:
+        far = np.flatnonzero(nearest[start:] > radius)
+        if far.size == 0:
+            break
+        r = start + int(far[0])  # no representative between `start` and here
+        reps.append(r)
+        later = slice(r + 1, None)
+        distance = np.linalg.norm(candidates[later] - candidates[r], axis=1)
+        closer = distance < nearest[later]
+        owner[later] = np.where(closer, len(reps) - 1, owner[later])
+        nearest[later] = np.where(closer, distance, nearest[later])
+        start = r + 1
+    joined = np.ones(count, dtype=bool)
+    joined[reps] = False
+    hits = np.bincount(owner[joined], minlength=len(reps)) + 1
+    return [candidates[r] for r in reps], [int(h) for h in hits]
 
 
 def _index_crowded(c: CriticalPoint, degenerate: np.ndarray, crowded: np.ndarray) -> bool:

@@ -50,8 +50,9 @@ def clip_triangles(triangles: np.ndarray, lows, highs) -> np.ndarray:
     tri = np.asarray(triangles, dtype=np.float64).reshape(-1, 3, 3)
     tri = tri[np.all(np.isfinite(tri), axis=(1, 2))]
     for axis in range(3):
-        tri = _clip_soup(tri, axis, float(lows[axis]), 1.0)
-        tri = _clip_soup(tri, axis, float(highs[axis]), -1.0)
+        for bound, sign in ((float(lows[axis]), 1.0), (float(highs[axis]), -1.0)):
+            if not np.all(sign * (tri[:, :, axis] - bound) >= 0):  # else nothing to cut
+                tri = _clip_soup(tri, axis, bound, sign)
     return tri
 
 

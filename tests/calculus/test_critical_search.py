@@ -103,3 +103,33 @@ def test_more_than_can_be_listed_keeps_the_lowest_minima():
     assert found.incomplete
     assert {c.kind for c in found} == {"minimum"}
     assert found[0].value == pytest.approx(-1)
+
+
+def greedy(candidates, radius):
+    """The clustering spelled out one candidate at a time: the oracle for `_cluster`."""
+    reps, hits = [], []
+    for p in candidates:
+        distance = [math.dist(r, p) for r in reps]
+        nearest = int(np.argmin(distance)) if reps else -1
+        if nearest < 0 or distance[nearest] > radius:
+            reps.append(p)
+            hits.append(1)
+        else:
+            hits[nearest] += 1
+    return reps, hits
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_seeds_reaching_the_same_point_are_counted_as_the_one_by_one_greedy_does(seed):
+    from explorer.calculus.critical import _cluster
+
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(-1, 1, (7, 2))
+    # clusters of uneven size, some within reach of two centres, in a random order
+    pts = centres[rng.integers(0, 7, 300)] + rng.normal(0, 0.02, (300, 2))
+    radius = 0.05
+    reps, hits = _cluster(pts, radius)
+    want_reps, want_hits = greedy(pts, radius)
+    assert hits == want_hits
+    assert np.array_equal(np.array(reps), np.array(want_reps))
+    assert sum(hits) == len(pts)
