@@ -205,20 +205,27 @@ def contours(
     z = np.ma.masked_invalid(z) if np.isnan(z).any() else z
     gen = contourpy.contour_generator(x=s.xs, y=s.ys, z=z, line_type=contourpy.LineType.Separate)
     lines: list[np.ndarray] = []
-    labels: list[tuple[float, float, float]] = []
+    line_levels: list[float] = []
     for level in levels:
-        for line in gen.lines(level):
-            lines.append(line)
-            steps = np.hypot(*np.diff(line, axis=0).T)
-            if steps.sum() < label_gap:
-                continue
-            at = line[np.searchsorted(np.cumsum(steps), 0.5 * steps.sum())]
-            if not (x0 <= at[0] <= x1 and y0 <= at[1] <= y1):
-                continue
-            if all(np.hypot(at[0] - x, at[1] - y) >= label_gap for x, y, _ in labels):
-                labels.append((float(at[0]), float(at[1]), float(level)))
+        found = gen.lines(level)
+        lines += found
+        line_levels += [level] * len(found)
     sep = np.full((1, 2), np.nan)
     joined = np.concatenate([p for line in lines for p in (line, sep)]) if lines else sep[:0]
+    # every line's steps at once: the rows between two lines (NaN) step nowhere
+    steps = np.hypot(*np.diff(joined, axis=0).T) if lines else joined[:0, 0]
+    labels: list[tuple[float, float, float]] = []
+    start = 0
+    for line, level in zip(lines, line_levels, strict=True):
+        own, start = steps[start : start + len(line) - 1], start + len(line) + 1
+        total = own.sum()
+        if total < label_gap:
+            continue
+        at = line[np.searchsorted(np.cumsum(own), 0.5 * total)]
+        if not (x0 <= at[0] <= x1 and y0 <= at[1] <= y1):
+            continue
+        if all(np.hypot(at[0] - x, at[1] - y) >= label_gap for x, y, _ in labels):
+            labels.append((float(at[0]), float(at[1]), float(level)))
     return Contours(np.asarray(levels), joined, np.array(labels).reshape(-1, 3))
 
 
