@@ -48,11 +48,19 @@ def clip_triangles(triangles: np.ndarray, lows, highs) -> np.ndarray:
     """The parts of triangles (m, 3, 3) inside the box [lows, highs] (3 each),
     as triangles (k, 3, 3). Triangles with a non-finite vertex are dropped."""
     tri = np.asarray(triangles, dtype=np.float64).reshape(-1, 3, 3)
-    tri = tri[np.all(np.isfinite(tri), axis=(1, 2))]
+    finite = np.all(np.isfinite(tri), axis=(1, 2))
+    if not finite.all():
+        tri = tri[finite]
+    if len(tri) == 0:
+        return tri
+    # Cutting only shrinks triangles: a face that the bounds of all of them do not
+    # cross is never crossed (and the patches mostly lie inside the box).
+    seen_lo, seen_hi = tri.min(axis=(0, 1)), tri.max(axis=(0, 1))
     for axis in range(3):
-        for bound, sign in ((float(lows[axis]), 1.0), (float(highs[axis]), -1.0)):
-            if not np.all(sign * (tri[:, :, axis] - bound) >= 0):  # else nothing to cut
-                tri = _clip_soup(tri, axis, bound, sign)
+        if seen_lo[axis] < lows[axis]:
+            tri = _clip_soup(tri, axis, float(lows[axis]), 1.0)
+        if seen_hi[axis] > highs[axis]:
+            tri = _clip_soup(tri, axis, float(highs[axis]), -1.0)
     return tri
 
 

@@ -98,7 +98,8 @@ def surface(
     normals[..., 0] = -grad[axes[0]]
     normals[..., 1] = -grad[axes[1]]
     normals[..., 2] = 1.0
-    bad = ~np.all(np.isfinite(normals), axis=-1)
+    # (per component: numpy reduces a length-3 last axis slowly)
+    bad = ~(np.isfinite(normals[..., 0]) & np.isfinite(normals[..., 1]))
     normals[bad] = (0.0, 0.0, 1.0)
     near = near_point(z, xs, ys, (point[axes[0]], point[axes[1]]))
     return Surface(xs, ys, z, normals, auto_range(z, near), bool(np.isnan(z).any()))

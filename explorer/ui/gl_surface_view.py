@@ -238,11 +238,14 @@ class SurfaceAdapter(Adapter):
         m = self.session.surface_mesh()
         zr = self.session.zrange()
         scale, offset = self.view.cube_map()
-        # normals transform by the inverse scale; normalized in float64
+        # normals transform by the inverse scale; normalized in float64, per
+        # component (the same sums as np.linalg.norm's, which reduces a length-3
+        # last axis slowly)
         with np.errstate(all="ignore"):
             n = m.normals / scale
-            n /= np.linalg.norm(n, axis=-1, keepdims=True)
-        n[~np.all(np.isfinite(n), axis=-1)] = (0.0, 0.0, 1.0)
+            x, y, z = n[..., 0], n[..., 1], n[..., 2]
+            n /= np.sqrt((x * x + y * y) + z * z)[..., None]
+        n[~(np.isfinite(x) & np.isfinite(y) & np.isfinite(z))] = (0.0, 0.0, 1.0)
         self.item.set_grid(
             m.x * scale[0] + offset[0],
             m.y * scale[1] + offset[1],
