@@ -11,6 +11,7 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 from explorer.session.model import Session
 
 from . import style
+from .shown_panel import ShownOnly
 
 COLUMNS = ("kind", "point", "value", "eigenvalues")
 
@@ -23,7 +24,7 @@ def _vec(values) -> str:
     return "(" + ", ".join(_num(float(v)) for v in values) + ")"
 
 
-class CriticalTable(QtWidgets.QWidget):
+class CriticalTable(ShownOnly, QtWidgets.QWidget):
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(parent)
         self.session = session
@@ -46,22 +47,8 @@ class CriticalTable(QtWidgets.QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.note)
         self.points: list = []  # the rows' critical points
-        self._stale = True
-        self.shown = False  # whether a user can see it (its dock reports that)
-        session.function_changed.connect(self._on_surface_changed)
-        session.surface_changed.connect(self._on_surface_changed)
-
-    def _on_surface_changed(self) -> None:
-        self._stale = True
-        if self.shown:
-            self.refresh()
-
-    def set_shown(self, shown: bool) -> None:
-        """Connected to its dock's visibilityChanged: a tab behind another is not
-        shown, though Qt calls it visible."""
-        self.shown = shown
-        if shown and self._stale:
-            self.refresh()
+        session.function_changed.connect(self._on_changed)
+        session.surface_changed.connect(self._on_changed)
 
     def refresh(self) -> None:
         found = self.session.critical()
@@ -83,7 +70,6 @@ class CriticalTable(QtWidgets.QWidget):
         if found.continuum:
             notes.append("non-isolated critical points (a line or a region) are not listed")
         self.note.setText("; ".join(notes) + ".")
-        self._stale = False
 
     def _on_row_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()

@@ -11,6 +11,7 @@ from PyQt6 import QtCore, QtWidgets
 from explorer.session.model import Session
 
 from . import style
+from .shown_panel import ShownOnly
 
 
 def _knob_to_angle(degrees: float) -> float:
@@ -20,7 +21,10 @@ def _knob_to_angle(degrees: float) -> float:
     return (-90.0 - degrees) % 360.0
 
 
-class DirectionPanel(QtWidgets.QWidget):
+class DirectionPanel(ShownOnly, QtWidgets.QWidget):
+    """Computed only while shown (`ShownOnly`): a point drag does not pay for a
+    hidden tab."""
+
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(parent)
         self.session = session
@@ -83,14 +87,13 @@ class DirectionPanel(QtWidgets.QWidget):
             session.overlays_changed,
         ):
             signal.connect(self._on_changed)
-        self._on_changed()
 
     def _on_steepest(self) -> None:
         steepest = self.session.slopes(2).steepest
         if np.isfinite(steepest):
             self.session.set_direction(steepest)
 
-    def _on_changed(self) -> None:
+    def refresh(self) -> None:
         s = self.session
         plane = len(s.axes) == 2
         self.setEnabled(plane)

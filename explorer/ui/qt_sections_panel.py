@@ -12,6 +12,7 @@ from PyQt6 import QtCore, QtWidgets
 from explorer.session.model import Session
 
 from . import style
+from .shown_panel import ShownOnly
 
 
 def _segments_2d(segments: np.ndarray, along: int) -> tuple[np.ndarray, np.ndarray]:
@@ -23,7 +24,9 @@ def _segments_2d(segments: np.ndarray, along: int) -> tuple[np.ndarray, np.ndarr
     return rows[:, along], rows[:, 2]
 
 
-class SectionsPanel(QtWidgets.QWidget):
+class SectionsPanel(ShownOnly, QtWidgets.QWidget):
+    """Computed only while shown (`ShownOnly`)."""
+
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(parent)
         self.session = session
@@ -52,24 +55,10 @@ class SectionsPanel(QtWidgets.QWidget):
             self.tangents.append(tangent)
             self.markers.append(marker)
             self.slopes.append(label)
-        self.shown = False
-        self._stale = True
         for signal in (session.function_changed, session.surface_changed, session.point_changed):
             signal.connect(self._on_changed)
 
-    def set_shown(self, shown: bool) -> None:
-        """Connected to its dock's visibilityChanged: nothing is computed while hidden."""
-        self.shown = shown
-        if shown and self._stale:
-            self.refresh()
-
-    def _on_changed(self) -> None:
-        self._stale = True
-        if self.shown:
-            self.refresh()
-
     def refresh(self) -> None:
-        self._stale = False
         s = self.session
         if len(s.axes) != 2:
             for label in self.slopes:

@@ -90,7 +90,8 @@ class SessionFiles(QtCore.QObject):
         self.mark_unmodified()
 
     def _on_session_edited(self) -> None:
-        self.window.setWindowModified(True)
+        if not self.window.isWindowModified():  # setting it again still costs a title update
+            self.window.setWindowModified(True)
 
     def mark_unmodified(self) -> None:
         """Just opened, saved or restored: nothing to save yet."""

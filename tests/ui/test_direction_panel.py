@@ -68,3 +68,24 @@ def test_v_is_drawn_on_the_map_where_the_dial_points(window, qtbot):
     panel.on_map.setChecked(False)
     settle(qtbot)
     assert not mask(widget_pixels(view), style.DIRECTION, 30).any()
+
+
+def test_the_hidden_dial_shows_the_current_point_when_its_tab_is_raised(window, qtbot):
+    """The dial computes nothing while its tab is behind another (a point drag does
+    not pay for it), and shows the point and function of now when raised again."""
+    panel = _panel(window, qtbot)
+    window.docks["inspector"].raise_()
+    settle(qtbot)
+    assert not panel.shown
+    before = panel.current.getData()[1].copy()
+    window.session.set_text("x^2 - 5y")  # ∇f = (2x, −5)
+    window.session.set_point([1.5, 0.0])  # ∇f = (3, −5)
+    window.session.set_direction(0.0)  # v = (1, 0): D_v f = 3
+    settle(qtbot)
+    assert np.array_equal(panel.current.getData()[1], before)  # untouched while hidden
+    window.docks["directions"].raise_()
+    settle(qtbot)
+    assert panel.current.getData()[1][0] == 3.0
+    xs, ys = panel.curve.getData()
+    np.testing.assert_allclose(ys, 3 * np.cos(np.radians(xs)) - 5 * np.sin(np.radians(xs)))
+    assert "−5.831" in panel.readout.text()  # −|∇f| = −√34
