@@ -198,8 +198,11 @@ def _newton(
     at_start: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Where Newton's method on ∇f = 0 takes each seed (columns of `x`);
-    `at_start`: the gradient and Hessian at `x` when already known."""
-    size = box[:, 1] - box[:, 0]
+    `at_start`: the gradient and Hessian at `x` when already known.
+
+    The seeds run along the last axis of every array here: numpy reduces a
+    short last axis (the n coordinates) many times slower than a long one."""
+    span = (box[:, 1] - box[:, 0])[:, None]
     g, h = at_start if at_start is not None else (f.gradient(*x), None)
     active = np.all(np.isfinite(g), axis=0)
     for k in range(max_iter):
@@ -211,20 +214,18 @@ def _newton(
             g, h = f.gradient(*xa), f.hessian(*xa)
         else:
             g, h = g[:, idx], h[..., idx]
-        h = np.moveaxis(h, -1, 0)  # (N, n, n)
-        ok = np.all(np.isfinite(h), axis=(1, 2)) & np.all(np.isfinite(g), axis=0)
+        ok = np.all(np.isfinite(h), axis=(0, 1)) & np.all(np.isfinite(g), axis=0)
         active[idx[~ok]] = False
-        step = _newton_step(np.where(ok[:, None, None], h, 0.0), np.where(ok, g, 0.0).T)
+        step = _newton_step(np.where(ok, h, 0.0), np.where(ok, g, 0.0))
         # A step longer than the box is a jump into the unknown: shorten it.
-        longest = np.max(np.abs(step) / size, axis=1)
-        step /= np.maximum(1.0, longest)[:, None]
+        longest = np.max(np.abs(step) / span, axis=0)
+        step /= np.maximum(1.0, longest)
         # Stop on a negligible step, not a small gradient: at a degenerate
         # point the gradient is tiny long before the point is accurate.
-        moving = np.max(np.abs(step) / size, axis=1) > 1e-13
-        new = xa - step.T
+        moving = np.max(np.abs(step) / span, axis=0) > 1e-13
+        new = xa - step
         inside = np.all(
-            (new >= box[:, :1] - 0.25 * size[:, None]) & (new <= box[:, 1:] + 0.25 * size[:, None]),
-            axis=0,
+            (new >= box[:, :1] - 0.25 * span) & (new <= box[:, 1:] + 0.25 * span), axis=0
         )
         x[:, idx] = np.where(moving & ok, new, xa)
         active[idx] &= moving & ok & inside
@@ -232,14 +233,38 @@ def _newton(
 
 
 def _newton_step(h: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """``H⁺ g`` for a stack of symmetric H, ignoring directions of zero curvature."""
-    w, v = np.linalg.eigh(h)
-    # Relative to each Hessian's own scale: where f underflows (exp(10xy) far out)
-    # the whole Hessian is tiny, and not therefore zero.
+    """``H⁺ g`` for symmetric H (n, n, N) and g (n, N), ignoring directions of zero
+    curvature: H's eigenvalues below 1e-12 of its largest one (relative to each
+    Hessian's own scale: where f underflows, exp(10xy) far out, the whole Hessian
+    is tiny, and not therefore zero)."""
+    if h.shape[0] == 2:
+        return _newton_step_2d(h, g)
+    w, v = np.linalg.eigh(np.moveaxis(h, -1, 0))
     big = np.abs(w) > 1e-12 * np.max(np.abs(w), axis=1, keepdims=True)
-    coeff = np.einsum("nij,ni->nj", v, g)
+    coeff = np.einsum("nij,in->nj", v, g)
     coeff = np.where(big, coeff / np.where(big, w, 1.0), 0.0)
-    return np.einsum("nij,nj->ni", v, coeff)
+    return np.ascontiguousarray(np.einsum("nij,nj->in", v, coeff))
+
+
+def _newton_step_2d(h: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """`_newton_step` for two variables, its eigen-decomposition in closed form
+    (a LAPACK call per 2×2 matrix costs more than the rest of Newton's step).
+    Each Hessian is scaled by its largest entry first, as LAPACK does, so that
+    nothing overflows."""
+    a, b, c = h[0, 0], h[0, 1], h[1, 1]
+    scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), np.abs(c))
+    scale = np.where(scale > 0, scale, 1.0)
+    a, b, c = a / scale, b / scale, c / scale
+    half_gap = 0.5 * (a - c)
+    mean, radius = 0.5 * (a + c), np.hypot(half_gap, b)
+    low, high = (mean - radius) * scale, (mean + radius) * scale  # eigenvalues
+    angle = 0.5 * np.arctan2(b, half_gap)  # (cos, sin) is the eigenvector of `high`
+    cos, sin = np.cos(angle), np.sin(angle)
+    least = 1e-12 * np.maximum(np.abs(low), np.abs(high))
+    along_low, along_high = cos * g[1] - sin * g[0], cos * g[0] + sin * g[1]
+    along_low = np.where(np.abs(low) > least, along_low / np.where(low != 0, low, 1.0), 0.0)
+    along_high = np.where(np.abs(high) > least, along_high / np.where(high != 0, high, 1.0), 0.0)
+    return np.stack([cos * along_high - sin * along_low, sin * along_high + cos * along_low])
 
 
 def _collect(

@@ -133,3 +133,40 @@ def test_seeds_reaching_the_same_point_are_counted_as_the_one_by_one_greedy_does
     assert hits == want_hits
     assert np.array_equal(np.array(reps), np.array(want_reps))
     assert sum(hits) == len(pts)
+
+
+def pseudo_inverse_step(h, g):
+    """H⁺g through LAPACK's eigen-decomposition, directions of zero curvature dropped:
+    the oracle for Newton's 2×2 step in closed form."""
+    w, v = np.linalg.eigh(h)
+    big = np.abs(w) > 1e-12 * np.max(np.abs(w), axis=1, keepdims=True)
+    coeff = np.einsum("nij,ni->nj", v, g)
+    coeff = np.where(big, coeff / np.where(big, w, 1.0), 0.0)
+    return np.einsum("nij,nj->ni", v, coeff)
+
+
+def test_newtons_two_variable_step_is_the_pseudo_inverse_of_lapacks_eigen_decomposition():
+    from explorer.calculus.critical import _newton_step
+
+    rng = np.random.default_rng(7)
+    h = rng.normal(size=(3000, 2, 2)) * 10.0 ** rng.integers(-150, 150, (3000, 1, 1))
+    h = h + h.transpose(0, 2, 1)
+    special = [
+        [[0, 0], [0, 0]],  # no curvature: no step
+        [[1, 0], [0, 1]],
+        [[1, 0], [0, -1]],  # a saddle
+        [[0, 1], [1, 0]],
+        [[1, 1], [1, 1]],  # singular: the step along the curved direction only
+        [[2, 0], [0, 1e-13]],  # one direction flat to 1e-12 of the other
+        [[1e308, 5e307], [5e307, 1e308]],  # a + c would overflow unscaled
+        [[-3e-300, 1e-300], [1e-300, 2e-300]],
+    ]
+    h[: len(special)] = special
+    g = rng.normal(size=(3000, 2))
+    want = pseudo_inverse_step(h, g)
+    got = _newton_step(np.moveaxis(h, 0, -1).copy(), g.T.copy()).T
+    scale = np.max(np.abs(want), axis=1, keepdims=True)
+    assert np.all(np.isfinite(got))
+    assert np.all(np.abs(got - want) <= 1e-11 * scale + 1e-300)
+    assert np.array_equal(got[0], [0.0, 0.0])
+    np.testing.assert_allclose(got[4], [0.25 * (g[4, 0] + g[4, 1])] * 2, rtol=1e-14)  # vvᵀg/λ
