@@ -14,11 +14,15 @@ def _clip_soup(tri: np.ndarray, axis: int, bound: float, sign: float) -> np.ndar
 
     A triangle with one vertex inside becomes a smaller triangle, with two a
     quad (two triangles); the winding is kept (vertices are only rotated).
+    Only the few triangles the plane crosses are cut (counted per vertex:
+    numpy reduces a length-3 axis slowly).
     """
     d = sign * (tri[:, :, axis] - bound)
     inside = d >= 0
-    count = inside.sum(axis=1)
+    count = inside[:, 0].astype(np.int8) + inside[:, 1] + inside[:, 2]
     keep = tri[count == 3]
+    crossed = np.flatnonzero((count == 1) | (count == 2))
+    tri, d, inside, count = tri[crossed], d[crossed], inside[crossed], count[crossed]
 
     def rotated(sel: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The selected triangles and distances, rotated so `first` is vertex 0."""
@@ -48,18 +52,17 @@ def clip_triangles(triangles: np.ndarray, lows, highs) -> np.ndarray:
     """The parts of triangles (m, 3, 3) inside the box [lows, highs] (3 each),
     as triangles (k, 3, 3). Triangles with a non-finite vertex are dropped."""
     tri = np.asarray(triangles, dtype=np.float64).reshape(-1, 3, 3)
-    finite = np.all(np.isfinite(tri), axis=(1, 2))
-    if not finite.all():
-        tri = tri[finite]
-    if len(tri) == 0:
-        return tri
-    # Cutting only shrinks triangles: a face that the bounds of all of them do not
-    # cross is never crossed (and the patches mostly lie inside the box).
-    seen_lo, seen_hi = tri.min(axis=(0, 1)), tri.max(axis=(0, 1))
+    if not np.isfinite(tri).all():
+        tri = tri[np.all(np.isfinite(tri), axis=(1, 2))]
     for axis in range(3):
-        if seen_lo[axis] < lows[axis]:
+        if len(tri) == 0:
+            break
+        # Cutting only shrinks triangles: a face that the bounds of all of them do
+        # not cross is never crossed (the patches mostly lie inside the box).
+        coords = tri[:, :, axis]  # (one axis at a time: numpy reduces (…, 3) slowly)
+        if coords.min() < lows[axis]:
             tri = _clip_soup(tri, axis, float(lows[axis]), 1.0)
-        if seen_hi[axis] > highs[axis]:
+        if coords.max() > highs[axis]:
             tri = _clip_soup(tri, axis, float(highs[axis]), -1.0)
     return tri
 
@@ -75,24 +78,26 @@ def grid_triangles(vertices: np.ndarray) -> np.ndarray:
 
 def clip_segments(starts: np.ndarray, ends: np.ndarray, lows, highs) -> np.ndarray:
     """The parts of segments inside the box, as (k, 2, 3) pairs of end points
-    (Liang–Barsky). Segments with a non-finite end or wholly outside are dropped."""
+    (Liang–Barsky). Segments with a non-finite end or wholly outside are dropped.
+    (The three coordinates are combined one by one: numpy reduces a length-3
+    axis slowly.)"""
     p = np.asarray(starts, dtype=np.float64).reshape(-1, 3)
     q = np.asarray(ends, dtype=np.float64).reshape(-1, 3)
-    ok = np.all(np.isfinite(p), axis=1) & np.all(np.isfinite(q), axis=1)
-    p, q = p[ok], q[ok]
+    if not (np.isfinite(p).all() and np.isfinite(q).all()):
+        ok = np.all(np.isfinite(p), axis=1) & np.all(np.isfinite(q), axis=1)
+        p, q = p[ok], q[ok]
     d = q - p
-    t0 = np.zeros(len(p))
-    t1 = np.ones(len(p))
     lo, hi = np.asarray(lows, dtype=np.float64), np.asarray(highs, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         a = (lo - p) / d
         b = (hi - p) / d
     parallel = d == 0
     outside = parallel & ((p < lo) | (p > hi))
-    enter = np.where(parallel, -np.inf, np.minimum(a, b)).max(axis=1)
-    leave = np.where(parallel, np.inf, np.maximum(a, b)).min(axis=1)
-    t0, t1 = np.maximum(t0, enter), np.minimum(t1, leave)
-    keep = (t0 < t1) & ~outside.any(axis=1)
+    enter = np.where(parallel, -np.inf, np.minimum(a, b))
+    leave = np.where(parallel, np.inf, np.maximum(a, b))
+    t0 = np.maximum(np.maximum(np.maximum(0.0, enter[:, 0]), enter[:, 1]), enter[:, 2])
+    t1 = np.minimum(np.minimum(np.minimum(1.0, leave[:, 0]), leave[:, 1]), leave[:, 2])
+    keep = (t0 < t1) & ~(outside[:, 0] | outside[:, 1] | outside[:, 2])
     p, d, t0, t1 = p[keep], d[keep], t0[keep], t1[keep]
     return np.stack([p + t0[:, None] * d, p + t1[:, None] * d], axis=1)
 

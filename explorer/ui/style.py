@@ -47,4 +47,5 @@ def surface_colors(z: np.ndarray, zrange: tuple[float, float]) -> np.ndarray:
     """(…, 4) float colours of the colour map over the z-range."""
     lo, hi = zrange
     t = np.clip((np.nan_to_num(z, nan=lo) - lo) / (hi - lo), 0.0, 1.0)
-    return _LUT[(t * (len(_LUT) - 1)).astype(np.intp)]  # a table look-up: ~5× map()
+    # a table look-up: ~5× map(); np.take gathers rows faster than fancy indexing
+    return np.take(_LUT, (t * (len(_LUT) - 1)).astype(np.intp), axis=0)
