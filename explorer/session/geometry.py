@@ -158,11 +158,15 @@ def contour_levels(zrange: tuple[float, float], count: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Grid:
-    """Values of f on a grid over a box (the map's visible region), no derivatives."""
+    """Values of f on a grid over a box (the map's visible region), no derivatives.
+
+    `z` is the transpose of a C-ordered (ny, nx) array whose points `rows` holds:
+    the layout contourpy reads, which then needs neither a copy nor a meshgrid."""
 
     xs: np.ndarray
     ys: np.ndarray
     z: np.ndarray  # (nx, ny), NaN where f is undefined
+    rows: tuple[np.ndarray, np.ndarray]  # x and y at z.T's points, (ny, nx) each
 
 
 def grid(f: Function, axes: tuple[int, int], point: np.ndarray, box: Box, resolution: int) -> Grid:
@@ -174,14 +178,14 @@ def grid(f: Function, axes: tuple[int, int], point: np.ndarray, box: Box, resolu
     nx, ny = (max(2, int(round(c))) for c in counts)
     xs = np.linspace(*box[0], nx)
     ys = np.linspace(*box[1], ny)
-    x, y = np.meshgrid(xs, ys, indexing="ij")
+    x, y = np.meshgrid(xs, ys)  # (ny, nx): see Grid
     with np.errstate(all="ignore"):
         z = np.array(
             np.broadcast_to(f(*slice_args(f.dimension, axes, point, (x, y))), x.shape),
             dtype=np.float64,
         )
     z[~np.isfinite(z)] = np.nan
-    return Grid(xs, ys, z)
+    return Grid(xs, ys, z.T, (x, y))
 
 
 @dataclass(frozen=True)
@@ -191,20 +195,14 @@ class Contours:
     labels: np.ndarray  # (m, 3): x, y and level of each label, placed on its line
 
 
-def contour_lines(s: Surface | Grid, levels: np.ndarray) -> np.ndarray:
-    """All contour lines as one (k, 2) array with NaN rows between lines."""
-    return contours(s, levels).lines
-
-
 def contours(
-    s: Surface | Grid, levels: np.ndarray, label_gap: float = np.inf, within: Box | None = None
+    s: Grid, levels: np.ndarray, label_gap: float = np.inf, within: Box | None = None
 ) -> Contours:
     """Contour lines, and label positions: one at the middle of each line longer
     than `label_gap`, none closer than `label_gap` to another label, all `within`."""
     (x0, x1), (y0, y1) = within or ((-np.inf, np.inf), (-np.inf, np.inf))
-    z = s.z.T  # contourpy wants z[row=y, col=x]; a mask only where needed (it costs)
-    z = np.ma.masked_invalid(z) if np.isnan(z).any() else z
-    gen = contourpy.contour_generator(x=s.xs, y=s.ys, z=z, line_type=contourpy.LineType.Separate)
+    # contourpy wants z[row=y, col=x] (NaN it masks itself)
+    gen = contourpy.contour_generator(*s.rows, z=s.z.T, line_type=contourpy.LineType.Separate)
     lines: list[np.ndarray] = []
     line_levels: list[float] = []
     for level in levels:

@@ -253,7 +253,6 @@ class Session(QObject):
         if zrange is not None and not (np.all(np.isfinite(zrange)) and zrange[0] < zrange[1]):
             raise ValueError("the z-range needs finite bounds with min < max")
         self.zrange_fixed = None if zrange is None else (float(zrange[0]), float(zrange[1]))
-        self._cache.pop("contours", None)
         self._cache.pop("surface_mesh", None)
         self.surface_changed.emit()
 
@@ -341,15 +340,6 @@ class Session(QObject):
         lo, hi = self.zrange()
         with np.errstate(invalid="ignore"):
             return bool(np.any((z < lo) | (z > hi)))
-
-    def contours(self) -> tuple[np.ndarray, np.ndarray]:
-        """(levels, lines as an (k, 2) array with NaN rows between lines)."""
-
-        def build():
-            levels = geometry.contour_levels(self.zrange(), self.contour_count)
-            return levels, geometry.contour_lines(self.surface(), levels)
-
-        return self._cached("contours", build)
 
     # the map: its visible region, sampled again when it is zoomed or panned
     def _cached_for(self, key: str, params: tuple, build):

@@ -95,7 +95,8 @@ class GLGraphSurface(GLMeshItem):
         if visible.all():
             faces = self._all_faces
         else:
-            faces = self._all_faces[visible.ravel()[self._all_faces].all(axis=1)]
+            seen, f = visible.ravel(), self._all_faces  # (per corner: faster than .all(axis=1))
+            faces = f[seen[f[:, 0]] & seen[f[:, 1]] & seen[f[:, 2]]]
         self.vertexes = verts.reshape(-1, 3)
         self.normals = np.ascontiguousarray(normals.reshape(-1, 3), dtype=np.float32)
         self.colors = np.ascontiguousarray(colors.reshape(-1, 4), dtype=np.float32)
