@@ -19,9 +19,7 @@ from explorer.calculus import (
     CriticalPoints,
     TaylorModel,
     critical_points,
-    linear_model,
     point_kind,
-    quadratic_model,
     restrict,
     slopes_by_angle,
 )
@@ -439,8 +437,9 @@ class Session(QObject):
             vec,
             point_kind(value, grad, lam, kinks),
             kinks,
-            linear_model(f, p),
-            quadratic_model(f, p),
+            # linear_model and quadratic_model would evaluate f and its derivatives again
+            TaylorModel(f, p, float(value), grad, None),
+            TaylorModel(f, p, float(value), grad, hess),
         )
 
     def experiment(self) -> Experiment:

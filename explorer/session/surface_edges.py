@@ -51,12 +51,13 @@ def surface_mesh(
     zrange: tuple[float, float],
 ) -> SurfaceMesh:
     z0, z1 = zrange
-    x = np.broadcast_to(s.xs[:, None], s.z.shape).copy()
-    y = np.broadcast_to(s.ys[None, :], s.z.shape).copy()
-    z = s.z.copy()
-    normals = s.normals.copy()
+    x = np.broadcast_to(s.xs[:, None], s.z.shape)
+    y = np.broadcast_to(s.ys[None, :], s.z.shape)
     with np.errstate(invalid="ignore"):
-        inside = np.isfinite(z) & (z >= z0) & (z <= z1)
+        inside = np.isfinite(s.z) & (s.z >= z0) & (s.z <= z1)
+    if inside.all():  # no edge to clean: the surface's own arrays, read-only
+        return SurfaceMesh(x, y, _read_only(s.z), _read_only(s.normals), inside)
+    x, y, z, normals = x.copy(), y.copy(), s.z.copy(), s.normals.copy()
     moved = np.zeros_like(inside)
 
     def drawable(px, py):
@@ -87,3 +88,9 @@ def surface_mesh(
     visible = inside | moved
     z[~visible] = np.nan
     return SurfaceMesh(x, y, z, normals, visible)
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    view = a.view()
+    view.flags.writeable = False
+    return view

@@ -73,8 +73,9 @@ class MapView(PlotView):
         if not self.active():
             return
         names = [self.session.function.variables[a] for a in self.session.axes]
-        self.setLabel("bottom", names[0])
-        self.setLabel("left", names[1])
+        for side, name in zip(("bottom", "left"), names, strict=True):
+            if self.getAxis(side).labelText != name:  # setting it again lays the plot out again
+                self.setLabel(side, name)
         self.home()
         self.resample(force=True)
 
