@@ -280,21 +280,21 @@ def _collect(
     keep = inside & np.isfinite(values) & (norms <= 1e-7 * scale)
     candidates = x[:, keep].T[np.argsort(norms[keep], kind="stable")]
     reps, hits = _cluster(candidates, 1e-6 * float(np.linalg.norm(size)))
-    found = []
-    reached = []
-    for p, count in zip(reps, hits, strict=True):
-        # Newton leaves 1e-25 where the answer is 0: snap if it stays critical.
-        snapped = np.where(np.abs(p) < 1e-9 * size, 0.0, p)
-        if np.linalg.norm(f.gradient(*snapped)) <= np.linalg.norm(f.gradient(*p)) + 1e-12 * scale:
-            p = snapped
-        if f.kink_distance(*p) <= 1e-12 * np.linalg.norm(size):
-            continue  # no gradient here to vanish: a corner, reported in `nonsmooth`
-        value, g = f.value_and_gradient(*p)
-        lam, vec = np.linalg.eigh(f.hessian(*p))
-        found.append(
-            CriticalPoint(p.copy(), float(value), float(np.linalg.norm(g)), lam, vec, classify(lam))
-        )
-        reached.append(count)
+    p = np.array(reps).reshape(-1, len(size)).T  # all of them at once, (n, R)
+    # Newton leaves 1e-25 where the answer is 0: snap where it stays critical.
+    snapped = np.where(np.abs(p) < 1e-9 * size[:, None], 0.0, p)
+    norm_snapped = np.linalg.norm(f.gradient(*snapped), axis=0)
+    p = np.where(norm_snapped <= np.linalg.norm(f.gradient(*p), axis=0) + 1e-12 * scale, snapped, p)
+    # no gradient to vanish at a corner: those are reported in `nonsmooth`
+    smooth = ~(f.kink_distance(*p) <= 1e-12 * np.linalg.norm(size))
+    p, reached = p[:, smooth], [count for count, ok in zip(hits, smooth, strict=True) if ok]
+    values, g = f.value_and_gradient(*p)
+    norms = np.linalg.norm(g, axis=0)
+    lams, vecs = np.linalg.eigh(np.moveaxis(f.hessian(*p), -1, 0))
+    found = [
+        CriticalPoint(p[:, i].copy(), float(values[i]), float(norms[i]), lam, vec, classify(lam))
+        for i, (lam, vec) in enumerate(zip(lams, vecs, strict=True))
+    ]
     order = sorted(range(len(found)), key=lambda i: (found[i].value, tuple(found[i].point)))
     found, reached = [found[i] for i in order], [reached[i] for i in order]
     # Degenerate points one seed cell apart come from a line or a region of them
