@@ -288,8 +288,8 @@ def _collect(
     # no gradient to vanish at a corner: those are reported in `nonsmooth`
     smooth = ~(f.kink_distance(*p) <= 1e-12 * np.linalg.norm(size))
     p, reached = p[:, smooth], [count for count, ok in zip(hits, smooth, strict=True) if ok]
-    values, g = f.value_and_gradient(*p)
-    norms = np.linalg.norm(g, axis=0)
+    value, g = f.value_and_gradient(*p)
+    values, norms = np.asarray(value), np.linalg.norm(g, axis=0)
     lams, vecs = np.linalg.eigh(np.moveaxis(f.hessian(*p), -1, 0))
     found = [
         CriticalPoint(p[:, i].copy(), float(values[i]), float(norms[i]), lam, vec, classify(lam))
