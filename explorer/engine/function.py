@@ -298,7 +298,9 @@ class Function:
         shape = np.broadcast_shapes(*(np.shape(x) for x in xs))
         if not distances:
             return np.full(shape, np.inf)
-        return np.broadcast_to(np.minimum.reduce([d for _, d in distances]), shape)
+        # (an op whose argument depends only on scalar inputs gives a scalar distance)
+        pieces = np.broadcast_arrays(*(d for _, d in distances))
+        return np.broadcast_to(np.minimum.reduce(pieces), shape)
 
     def kinks_at(self, point: Sequence[float] | np.ndarray) -> list[str]:
         """The ops of `f` that are not differentiable at `point` (empty: none)."""

@@ -40,6 +40,14 @@ def test_kink_distance_broadcasts_over_a_grid():
     assert np.all(np.isinf(parse("x*y").kink_distance(x, y)))
 
 
+def test_kink_distance_broadcasts_an_op_of_scalar_arguments_alone():
+    """abs(y) at a scalar y beside abs(x) over an array (a 2D slice through a
+    function of more variables, its other coordinates fixed)."""
+    f = parse("abs(x) + abs(y)")
+    np.testing.assert_array_equal(f.kink_distance(np.array([0.0, 1.0, -2.0]), 0.5), [0, 0.5, 0.5])
+    np.testing.assert_array_equal(f.kink_distance(np.array([3.0, 0.25]), 0.0), [0, 0])
+
+
 def test_the_kind_of_a_point():
     f = parse("abs(x) + y^2")
     value, grad = f.value_and_gradient(0.0, 1.0)
