@@ -73,17 +73,17 @@ class Trace:
 
     def tangents(self, variable: str) -> np.ndarray:
         """Forward mode: ∂node/∂variable for every node, one sweep."""
-        out = np.zeros(len(self.nodes))
+        out = [0.0] * len(self.nodes)
         for i, node in enumerate(self.nodes):
             if node.kind == "input":
                 out[i] = 1.0 if node.name == variable else 0.0
             elif node.kind == "operation":
                 out[i] = sum(
-                    p * out[j]
+                    _times(p, out[j])
                     for j, p in zip(node.inputs, node.partials, strict=True)
                     if self.nodes[j].kind != "constant"
                 )
-        return out
+        return np.array(out)
 
     def paths(self, start: int, limit: int = MAX_PATHS) -> list[tuple[tuple[int, ...], float]]:
         """Every path from node `start` to the output, with the product of the
@@ -109,9 +109,16 @@ class Trace:
                 continue
             for consumer, slot in uses[last]:
                 partial = self.nodes[consumer].partials[slot]
-                stack.append(((*path, consumer), (*slots, slot), product * partial))
+                stack.append(((*path, consumer), (*slots, slot), _times(product, partial)))
         found.sort(key=lambda item: (item[0], item[1]))
         return found
+
+
+def _times(a: float, b: float) -> float:
+    """A chain-rule product where zero wins (0·inf = 0): a node that does not
+    depend on a variable contributes nothing, as in the compiled derivatives,
+    which drop a zero factor's whole term."""
+    return 0.0 if a == 0.0 or b == 0.0 else a * b
 
 
 def const_label(value: float) -> str:
@@ -131,8 +138,10 @@ def build_trace(f: Function, point: Sequence[float]) -> Trace:
     args = [np.float64(x) for x in point]
     with np.errstate(all="ignore"):
         values = program(*args)
-    value_of = dict(zip(order, values[: len(order)], strict=True))
-    partial_of = {(n, k): v for (n, k, _), v in zip(edges, values[len(order) :], strict=True)}
+    value_of = dict(zip(order, map(float, values[: len(order)]), strict=True))
+    partial_of = {
+        (n, k): v for (n, k, _), v in zip(edges, map(float, values[len(order) :]), strict=True)
+    }
 
     position = {node: i for i, node in enumerate(order)}
     # Backpropagation from the numbers: adjoint[input] += adjoint[node] * partial.
@@ -141,7 +150,7 @@ def build_trace(f: Function, point: Sequence[float]) -> Trace:
     for node in reversed(order):
         for k, arg in enumerate(g.args[node]):
             if g.ops[arg] != CONST:
-                adjoint[arg] += adjoint[node] * partial_of.get((node, k), 0.0)
+                adjoint[arg] += _times(adjoint[node], partial_of.get((node, k), 0.0))
 
     nodes = []
     for node in order:

@@ -95,3 +95,22 @@ def test_buffers_by_hand_on_the_chapter_chain():
     np.testing.assert_allclose(f(w, x, y, z), value, rtol=1e-13)
     np.testing.assert_allclose(f.gradient(w, x, y, z), c @ np.array([ds, dd]), rtol=1e-12)
     np.testing.assert_allclose(f.hessian(w, x, y, z), hess, rtol=1e-11, atol=1e-9)
+
+
+@pytest.mark.parametrize("size", [7, BUFFERS_MIN_SIZE])
+def test_value_and_gradient_into_a_given_buffer(size):
+    # the batch optimizers' hot loop: f into out[0], ∇f into out[1:], views returned
+    f = parse("x*exp(-x^2-y^2)")
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(2, size))
+    out = np.full((3, size), np.nan)
+    value, grad = f.value_and_gradient(x, y, out=out)
+    assert np.shares_memory(value, out) and np.shares_memory(grad, out)
+    e = np.exp(-(x**2) - y**2)
+    np.testing.assert_allclose(out[0], x * e, rtol=1e-14)
+    np.testing.assert_allclose(out[1], (1 - 2 * x**2) * e, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(out[2], -2 * x * y * e, rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(value, out[0])
+    np.testing.assert_array_equal(grad, out[1:])
+    with pytest.raises(ValueError, match="out must have shape"):
+        f.value_and_gradient(x, y, out=np.empty((2, size)))

@@ -183,3 +183,15 @@ def test_compiled_gradient_is_the_chain_rule_of_the_source_to_the_bit(text):
         np.testing.assert_array_equal(got_value, value)
         for got, want in zip(got_grad, grad, strict=True):
             np.testing.assert_array_equal(got, np.broadcast_to(want, np.shape(got)))
+
+
+def test_trace_where_a_partial_is_infinite_agrees_with_the_compiled_gradient():
+    # sqrt(sign(x)) at 0, a kink: the sqrt's partial is inf and sign's is 0; a zero
+    # factor drops its term, as in the compiled derivatives (and no numpy warning,
+    # which is an error here), in reverse mode, forward mode and the path sums
+    f = parse("sign(x)^0.5 + y")
+    t = f.trace((0.0, 0.0))
+    np.testing.assert_array_equal(t.gradient, f.gradient(0.0, 0.0))
+    np.testing.assert_array_equal(t.gradient, [0.0, 1.0])
+    assert [t.tangents(v)[t.output] for v in f.variables] == [0.0, 1.0]
+    assert [sum(p for _, p in t.paths(i)) for i in t.inputs] == [0.0, 1.0]
