@@ -32,6 +32,8 @@ def cmd_render(args: argparse.Namespace, out) -> int:
     from explorer.ui.app import make_app
 
     app = make_app([])
+    from PyQt6.QtCore import QDeadlineTimer, QEventLoop
+
     from explorer.ui.main_window import MainWindow
 
     window = MainWindow(settings=None)
@@ -68,11 +70,15 @@ def cmd_render(args: argparse.Namespace, out) -> int:
         ):
             widget.hide()
         if len(s.axes) == 2:
-            (window.map_view if args.view == "surface" else window.surface_view).hide()
+            hidden = window.map_view if args.view == "surface" else window.surface_view.container
+            hidden.hide()
     window.show()
     for _ in range(5):
         app.processEvents()
-    image = window.grab().toImage()
+    view, wait = window.surface_view, QDeadlineTimer(5000)
+    while view.container.isVisible() and not view.isValid() and not wait.hasExpired():
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)  # its first frame
+    image = window.grab_window()
     _discard(window)
     return _write(image, args.out, size, out)
 

@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pyqtgraph.opengl as gl
 from PyQt6 import QtGui
+from pyqtgraph.opengl.GLViewWidget import GLViewMixin
 
 from .gl_text import CENTER, LEFT, RIGHT, GLLabels
 
@@ -39,7 +40,7 @@ def tick_text(v: float) -> str:
 class BoxAxes:
     """The box outline, tick marks and all axis text of the 3D view."""
 
-    def __init__(self, view: gl.GLViewWidget) -> None:
+    def __init__(self, view: GLViewMixin) -> None:
         self.view = view
         self.box = gl.GLBoxItem(color=(90, 90, 90, 160))
         self.ticks = gl.GLLinePlotItem(
@@ -135,7 +136,7 @@ class BoxAxes:
         return [t for _, t, _ in self.labels.labels]
 
 
-def camera_fit_distance(view: gl.GLViewWidget, corners: np.ndarray, margin: float = 1.0) -> float:
+def camera_fit_distance(view: GLViewMixin, corners: np.ndarray, margin: float = 1.0) -> float:
     """The camera distance at which the box corners (k, 3) just fit the viewport
     at the current angles and field of view."""
     rot = QtGui.QMatrix4x4(view.viewMatrix())

@@ -4,6 +4,15 @@ The plotted box (x, y and the z-range) maps to the cube [-1, 1]² × [-0.7, 0.7]
 every item gets cube coordinates, computed in float64 before GL's float32.
 One adapter per visual: it creates its item once, listens to the session
 fields it draws, and redraws only when they change.
+
+The view is a `QOpenGLWindow` (pyqtgraph's `GLViewMixin` gives it the camera
+and the items), placed among the widgets by its `container`. A
+`QOpenGLWidget` anywhere in a window makes Qt compose the whole window
+through OpenGL: under a software renderer every label or status-bar update
+then costs ~9 ms. A native child window keeps the widgets' updates cheap; in
+exchange `QWidget.grab()` cannot see it (the window composes its exports from
+`grabFramebuffer()`), and what a widget would do by itself (tooltip, focus)
+the container and the view arrange between them.
 """
 
 from __future__ import annotations
@@ -11,7 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
-from PyQt6 import QtCore, QtGui
+from PyQt6 import QtCore, QtGui, QtOpenGL, QtWidgets
+from pyqtgraph.opengl.GLViewWidget import GLViewMixin
 
 from explorer.session.model import Session
 
@@ -28,23 +38,47 @@ ON_TOP = {
 HALF_Z = 0.7  # the cube is [-1, 1] × [-1, 1] × [-HALF_Z, HALF_Z]
 ELEVATION, AZIMUTH = 26, -62  # the default camera angles
 DISTANCE = 3.3  # the camera distance before it is fitted to the view
+TOOLTIP_DELAY = 700  # ms the mouse rests on the view before its tooltip shows
 
 
-class SurfaceView(gl.GLViewWidget):
-    """The surface; a click (not a drag) selects the point where the ray meets it."""
+def surface_format() -> QtGui.QSurfaceFormat:
+    """A depth buffer for the surface and everything drawn with it (a window's
+    default format has none: the overlays would show through the surface).
+    No multisampling, as the QOpenGLWidget before it had."""
+    fmt = QtGui.QSurfaceFormat.defaultFormat()
+    fmt.setDepthBufferSize(24)
+    fmt.setStencilBufferSize(8)
+    return fmt
 
-    def __init__(self, session: Session, parent=None) -> None:
-        super().__init__(parent)
+
+class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
+    """The surface; a click (not a drag) selects the point where the ray meets it.
+
+    Lay out `container`, not the view. GL resources (shader programs) are shared
+    with the application's other contexts, like a QOpenGLWidget's."""
+
+    def __init__(self, session: Session, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(QtGui.QOpenGLContext.globalShareContext())
+        self.setFormat(surface_format())
+        self.container = QtWidgets.QWidget.createWindowContainer(self, parent)
+        self.container.setObjectName("surface_view")
+        self.container.setMinimumSize(150, 150)
+        self.container.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+        self.container.setToolTip(
+            "Drag to rotate, wheel to zoom, click to select a point;\n"
+            "arrow keys move the point, Ctrl+arrows rotate"
+        )
+        # the container never sees the mouse (the native window gets it): the view
+        # asks it for its tooltip when the mouse rests
+        self._tooltip_timer = QtCore.QTimer(self)
+        self._tooltip_timer.setSingleShot(True)
+        self._tooltip_timer.setInterval(TOOLTIP_DELAY)
+        self._tooltip_timer.timeout.connect(self._show_tooltip)
+        self._hover = QtCore.QPointF()
         self.session = session
         self.equal_scale = False
         self.setBackgroundColor(style.BACKGROUND)
         self.setCameraPosition(distance=DISTANCE, elevation=ELEVATION, azimuth=AZIMUTH)
-        self.setMinimumSize(150, 150)
-        self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
-        self.setToolTip(
-            "Drag to rotate, wheel to zoom, click to select a point;\n"
-            "arrow keys move the point, Ctrl+arrows rotate"
-        )
         self.axes = BoxAxes(self)
         self.adapters: dict[str, Adapter] = {
             "surface": SurfaceAdapter(self),
@@ -139,6 +173,41 @@ class SurfaceView(gl.GLViewWidget):
     def paintGL(self) -> None:  # noqa: N802 (Qt's name)
         self.axes.follow_camera()  # ticks on the edges facing the eye
         super().paintGL()
+
+    def grabFramebuffer(self) -> QtGui.QImage:  # noqa: N802 (Qt's name)
+        """The frame as this window draws it, with its own buffers: painted again
+        into its back buffer and read back before any swap (the screen does not
+        change). Once swapped, a back buffer is undefined: Qt's grab alone may
+        return anything. Empty until the view has been shown once."""
+        if not self.isValid():
+            return QtGui.QImage()
+        self.makeCurrent()
+        GL.glViewport(0, 0, self.deviceWidth(), self.deviceHeight())
+        self.paintGL()
+        return super().grabFramebuffer()
+
+    # events a widget would handle by itself ----------------------------------------
+    def _show_tooltip(self) -> None:
+        pos = self._hover.toPoint()
+        QtWidgets.QApplication.sendEvent(
+            self.container,
+            QtGui.QHelpEvent(QtCore.QEvent.Type.ToolTip, pos, self.mapToGlobal(pos)),
+        )
+
+    def event(self, ev: QtCore.QEvent) -> bool:
+        kind = ev.type()
+        if kind == QtCore.QEvent.Type.MouseMove and not ev.buttons():
+            self._hover = ev.position()
+            self._tooltip_timer.start()
+        elif kind in (
+            QtCore.QEvent.Type.Leave,
+            QtCore.QEvent.Type.MouseButtonPress,
+            QtCore.QEvent.Type.Wheel,
+            QtCore.QEvent.Type.KeyPress,
+        ):
+            self._tooltip_timer.stop()
+            QtWidgets.QToolTip.hideText()
+        return super().event(ev)
 
     # picking ---------------------------------------------------------------------
     def ray_at(self, pos: QtCore.QPointF) -> tuple[np.ndarray, np.ndarray]:

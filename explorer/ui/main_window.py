@@ -50,7 +50,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.map_view = MapView(self.session)
         self._curve_view: CurveView | None = None  # built for the first 1-variable function
         self.splitter = QtWidgets.QSplitter()
-        self.splitter.addWidget(self.surface_view)
+        self.splitter.addWidget(self.surface_view.container)
         self.splitter.addWidget(self.map_view)
         self.splitter.setStretchFactor(0, 11)
         self.splitter.setStretchFactor(1, 9)
@@ -125,7 +125,7 @@ class MainWindow(QtWidgets.QMainWindow):
         from .qt_descent_panel import DescentPanel
 
         panel = DescentPanel(self.runs)
-        for view in (self.surface_view, self.map_view):
+        for view in (self.surface_view.container, self.map_view):
             panel.bind_space(view)
         for action in panel.menu_actions():
             self._descent_menu.addAction(action)
@@ -332,6 +332,24 @@ class MainWindow(QtWidgets.QMainWindow):
         dock.raise_()
         height = max(380, int(self.height() * 0.56))
         self.resizeDocks([dock], [height], QtCore.Qt.Orientation.Vertical)
+
+    def grab_window(self) -> QtGui.QImage:
+        """The window as it looks: its widgets, and the 3D view drawn in where it
+        sits (a native child window, which `QWidget.grab` leaves blank)."""
+        image = self.grab().toImage()
+        box = self.surface_view.container
+        if box.isVisible():
+            painter = QtGui.QPainter(image)
+            try:
+                painter.drawImage(
+                    QtCore.QRectF(
+                        QtCore.QPointF(box.mapTo(self, QtCore.QPoint())), box.size().toSizeF()
+                    ),
+                    self.surface_view.grabFramebuffer(),
+                )
+            finally:
+                painter.end()
+        return image
 
     def grab_view(self, which: str) -> QtGui.QImage:
         if which == "surface":

@@ -48,7 +48,7 @@ def press_space(window, qtbot, times=1):
     if not window.isActiveWindow():
         with qtbot.waitActive(window):
             window.activateWindow()
-    window.surface_view.setFocus()
+    window.surface_view.container.setFocus()
     for _ in range(times):
         qtbot.keyClick(window.surface_view, QtCore.Qt.Key.Key_Space)
 
