@@ -38,6 +38,7 @@ ON_TOP = {
 HALF_Z = 0.7  # the cube is [-1, 1] × [-1, 1] × [-HALF_Z, HALF_Z]
 ELEVATION, AZIMUTH = 26, -62  # the default camera angles
 DISTANCE = 3.3  # the camera distance before it is fitted to the view
+PAINTS = (QtCore.QEvent.Type.Expose, QtCore.QEvent.Type.Paint, QtCore.QEvent.Type.UpdateRequest)
 TOOLTIP_DELAY = 700  # ms the mouse rests on the view before its tooltip shows
 
 
@@ -75,6 +76,7 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self._tooltip_timer.setInterval(TOOLTIP_DELAY)
         self._tooltip_timer.timeout.connect(self._show_tooltip)
         self._hover = QtCore.QPointF()
+        self._surface = False  # whether the native surface exists (PlatformSurface events)
         self.session = session
         self.equal_scale = False
         self.setBackgroundColor(style.BACKGROUND)
@@ -196,6 +198,13 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
 
     def event(self, ev: QtCore.QEvent) -> bool:
         kind = ev.type()
+        if kind == QtCore.QEvent.Type.PlatformSurface:
+            created = QtGui.QPlatformSurfaceEvent.SurfaceEventType.SurfaceCreated
+            self._surface = ev.surfaceEventType() == created
+        elif kind in PAINTS and not self._surface:
+            # an expose queued before the window closed: Qt would paint with the
+            # context it has just released (a crash, seen on quitting from a slot)
+            return True
         if kind == QtCore.QEvent.Type.MouseMove and not ev.buttons():
             self._hover = ev.position()
             self._tooltip_timer.start()

@@ -3,12 +3,15 @@ window container, see gl_surface_view): the window's pictures draw it in, real
 input from the X server reaches it, its depth buffer hides what lies behind the
 surface, and it follows the layout when docks float, re-dock, hide and return."""
 
+import os
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 from PyQt6 import QtCore, QtGui, QtWidgets
+
+from explorer.ui.app import FIRST_FRAME
 
 from .conftest import gl_pixels, pixels, settle
 from .test_surface import only, patch, project
@@ -174,3 +177,14 @@ def test_the_view_follows_docks_floating_redocking_and_hiding(window, qtbot):
     window.docks["function"].show()
     drawn_in_place()
     assert box.width() == pytest.approx(wide, abs=2)
+
+
+def test_the_app_quits_from_its_first_frame_without_a_crash(tmp_path):
+    """Quitting closes the window while the 3D view may still have an expose
+    queued: painting it then would use a released GL context (a segfault)."""
+    env = {**os.environ, FIRST_FRAME: "1", "XDG_CONFIG_HOME": str(tmp_path)}
+    r = subprocess.run(
+        [sys.executable, "-m", "explorer"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "first frame" in r.stdout
