@@ -6,7 +6,9 @@ from `grabFramebuffer()`/`render` exports and from any GL surface that is not
 a QWidget. Here all labels are painted into one transparent image the size of
 the viewport (again only when the camera, the viewport or the labels change),
 which is uploaded as a texture and drawn as one quad: the labels are part of
-the framebuffer like any other item.
+the framebuffer like any other item. The image covers only the labels' bounding
+box, not the whole viewport: a software renderer blends every pixel of the quad
+on every frame.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ TEXT_SHADER = shaders.ShaderProgram(
     [
         shaders.VertexShader("""
         attribute vec4 a_position;
+        uniform vec4 u_rect;  // the image's corners in normalized device coordinates
         varying vec2 v_tex;
         void main() {
-            v_tex = vec2(0.5 + 0.5 * a_position.x, 0.5 - 0.5 * a_position.y);
-            gl_Position = vec4(a_position.xy, 0.0, 1.0);
+            vec2 t = 0.5 + 0.5 * a_position.xy;
+            v_tex = vec2(t.x, 1.0 - t.y);
+            gl_Position = vec4(mix(u_rect.xy, u_rect.zw, t), 0.0, 1.0);
         }
     """),
         shaders.FragmentShader("""
@@ -60,6 +64,7 @@ class GLLabels(GLGraphicsItem.GLGraphicsItem):
         self._key: tuple | None = None
         self._texture: int | None = None  # a GL texture name (freed with the context)
         self._vbo: QOpenGLBuffer | None = None
+        self._box = QtCore.QRect()  # where the image lies in the viewport
 
     def set_labels(self, labels) -> None:
         """[(position (3,), text, alignment), ...]; redraws only if they changed."""
@@ -83,32 +88,48 @@ class GLLabels(GLGraphicsItem.GLGraphicsItem):
         ndc[clip[:, 3] <= 0] = np.nan
         return np.stack([(ndc[:, 0] + 1) * 0.5 * width, (1 - ndc[:, 1]) * 0.5 * height], axis=1)
 
-    def _image(self, mvp: np.ndarray, width: int, height: int) -> QtGui.QImage:
-        image = QtGui.QImage(width, height, QtGui.QImage.Format.Format_RGBA8888_Premultiplied)
-        image.fill(QtCore.Qt.GlobalColor.transparent)
+    def _image(self, mvp: np.ndarray, width: int, height: int) -> tuple[QtGui.QImage, QtCore.QRect]:
+        """The labels painted into an image, and where it lies in the viewport
+        (pixels, y down); an empty rectangle when none is in view."""
         view = self.view()
         dpr = view.devicePixelRatioF() if view is not None else 1.0
+        font = QtGui.QFont()
+        font.setPointSizeF(self.point_size)
+        font.setPixelSize(max(1, round(self.point_size * 1.4 * dpr)))
+        metrics = QtGui.QFontMetricsF(font)
+        placed = []  # (baseline origin, text, ink rectangle)
+        for (x, y), (_, text, (ax, ay)) in zip(
+            self.screen_positions(mvp, width, height), self.labels, strict=True
+        ):
+            if not (np.isfinite(x) and np.isfinite(y)):
+                continue
+            origin = QtCore.QPointF(
+                x - ax * metrics.boundingRect(text).width(),
+                y - ay * metrics.height() + metrics.ascent(),
+            )
+            ink = metrics.boundingRect(text).translated(origin)  # y down from the baseline
+            placed.append((origin, text, ink))
+        box = QtCore.QRect()
+        for _, _, ink in placed:
+            box = box.united(ink.toAlignedRect().adjusted(-2, -2, 2, 2))
+        box = box.intersected(QtCore.QRect(0, 0, width, height))
+        image = QtGui.QImage(
+            max(box.width(), 1),
+            max(box.height(), 1),
+            QtGui.QImage.Format.Format_RGBA8888_Premultiplied,
+        )
+        image.fill(QtCore.Qt.GlobalColor.transparent)
         painter = QtGui.QPainter(image)
         try:
             painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing)
-            font = QtGui.QFont()
-            font.setPointSizeF(self.point_size)
-            font.setPixelSize(max(1, round(self.point_size * 1.4 * dpr)))
             painter.setFont(font)
             painter.setPen(self.color)
-            metrics = QtGui.QFontMetricsF(font)
-            for (x, y), (_, text, (ax, ay)) in zip(
-                self.screen_positions(mvp, width, height), self.labels, strict=True
-            ):
-                if not (np.isfinite(x) and np.isfinite(y)):
-                    continue
-                rect = metrics.boundingRect(text)
-                left = x - ax * rect.width()
-                top = y - ay * metrics.height()
-                painter.drawText(QtCore.QPointF(left, top + metrics.ascent()), text)
+            painter.translate(-box.left(), -box.top())
+            for origin, text, _ in placed:
+                painter.drawText(origin, text)
         finally:
             painter.end()
-        return image
+        return image, box
 
     def paint(self) -> None:
         if not self.labels:
@@ -123,7 +144,7 @@ class GLLabels(GLGraphicsItem.GLGraphicsItem):
         GL.glActiveTexture(GL.GL_TEXTURE0)
         GL.glBindTexture(GL.GL_TEXTURE_2D, self._texture)
         if key != self._key:
-            image = self._image(mvp, width, height)
+            image, self._box = self._image(mvp, width, height)
             data = image.constBits().asstring(image.sizeInBytes())
             GL.glPixelStorei(GL.GL_UNPACK_ALIGNMENT, 4)
             GL.glTexParameteri(GL.GL_TEXTURE_2D, GL.GL_TEXTURE_MIN_FILTER, GL.GL_NEAREST)
@@ -132,8 +153,8 @@ class GLLabels(GLGraphicsItem.GLGraphicsItem):
                 GL.GL_TEXTURE_2D,
                 0,
                 GL.GL_RGBA,
-                width,
-                height,
+                image.width(),
+                image.height(),
                 0,
                 GL.GL_RGBA,
                 GL.GL_UNSIGNED_BYTE,
@@ -157,6 +178,14 @@ class GLLabels(GLGraphicsItem.GLGraphicsItem):
         try:
             with TEXT_SHADER:
                 GL.glUniform1i(GL.glGetUniformLocation(program, "u_text"), 0)
+                b = self._box
+                GL.glUniform4f(
+                    GL.glGetUniformLocation(program, "u_rect"),
+                    2.0 * b.left() / width - 1.0,
+                    1.0 - 2.0 * (b.top() + b.height()) / height,
+                    2.0 * (b.left() + b.width()) / width - 1.0,
+                    1.0 - 2.0 * b.top() / height,
+                )
                 GL.glDrawArrays(GL.GL_TRIANGLE_STRIP, 0, 4)
         finally:
             GL.glBindTexture(GL.GL_TEXTURE_2D, 0)

@@ -5,6 +5,7 @@ predictions, and their errors against |ε| on log–log axes: slopes 2 and 3).""
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -26,35 +27,51 @@ KIND_COLORS = {
     NOT_DIFFERENTIABLE: "#8a5a00",
 }
 EPS_FIELD_WIDTH = 130  # one ε label and field; the grid puts as many in a row as fit
-CELL = "<td align='right' style='padding:0 3px'>{}</td>"
+PAD = 0.02  # of the error plot's range, on each side
+TABLE = "<div style='white-space:pre'>{}</div>"  # monospace lines, spaces kept
 
 
 def hex_color(rgb: tuple[int, ...]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb[:3])
 
 
+def aligned(rows: list[list[tuple[str, str]]], left: int = 0, bars: bool = False) -> str:
+    """A table as lines of text whose columns the labels' fixed-pitch font lines
+    up, numbers right-aligned (the first `left` columns left-aligned), between
+    matrix bars if asked. Each cell is (text, markup with {} for the text). A
+    QLabel lays out an HTML table slowly (~5 ms for the Hessian and eigen table
+    of four variables), on every point move."""
+    widths = [max(len(row[c][0]) for row in rows) for c in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = []
+        for c, ((text, markup), width) in enumerate(zip(row, widths, strict=True)):
+            pad = " " * (width - len(text))
+            body = markup.format(html.escape(text))
+            cells.append(body + pad if c < left else pad + body)
+        line = " ".join(cells)
+        lines.append(f"│ {line} │" if bars else line)
+    return TABLE.format("<br>".join(lines))
+
+
 def matrix_html(m: np.ndarray, digits: int = 6) -> str:
-    rows = "".join(
-        "<tr>" + "".join(CELL.format(number(v, digits)) for v in row) + "</tr>" for row in m
-    )
-    return f"<table style='border-left:1px solid #888;border-right:1px solid #888'>{rows}</table>"
+    return aligned([[(number(v, digits), "{}") for v in row] for row in m], bars=True)
 
 
 def eigen_html(values: np.ndarray, vectors: np.ndarray, names: tuple[str, ...]) -> str:
     """Eigenvalues as the header of a table whose columns are their eigenvectors,
     each eigenvalue coloured by its sign (0 in a neutral grey)."""
-    head = "<tr><td></td>" + "".join(
-        f"<td align='right' style='padding:0 3px;color:{hex_color(style.eigen_color(lam))}'>"
-        f"<b>{number(lam, 5)}</b></td>"
+    head = [("", "{}")] + [
+        (
+            number(lam, 5),
+            f"<span style='color:{hex_color(style.eigen_color(lam))}'><b>{{}}</b></span>",
+        )
         for lam in values
-    )
-    rows = "".join(
-        f"<tr><td>{html.escape(name)}</td>"
-        + "".join(CELL.format(number(v, 4)) for v in vectors[i])
-        + "</tr>"
-        for i, name in enumerate(names)
-    )
-    return f"<table>{head}</tr>{rows}</table>"
+    ]
+    rows = [
+        [(name, "{}")] + [(number(v, 4), "{}") for v in vectors[i]] for i, name in enumerate(names)
+    ]
+    return aligned([head, *rows], left=1)
 
 
 def formula(model: TaylorModel, names: tuple[str, ...]) -> str:
@@ -117,6 +134,8 @@ class InspectorPanel(QtWidgets.QWidget):
         )
         self.ref3 = self.plot.plot(pen=pg.mkPen((120, 120, 120), style=QtCore.Qt.PenStyle.DotLine))
         self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.disableAutoRange()  # `_fit_view` sets the range
+        self._view: tuple[float, float, int, int] | None = None
         for axis in ("left", "bottom"):
             self.plot.getAxis(axis).enableAutoSIPrefix(False)
         inner.addWidget(self.plot)
@@ -217,18 +236,15 @@ class InspectorPanel(QtWidgets.QWidget):
 
     def _show_experiment(self) -> None:
         ex = self.session.experiment()
-        rows = [
+        rows = [[("", "{}"), ("value", "<i>{}</i>"), ("error", "<i>{}</i>")]]
+        for name, value, err in (
             ("f(x₀ + ε)", ex.true, None),
             ("linear", ex.linear, ex.true - ex.linear),
             ("quadratic", ex.quadratic, ex.true - ex.quadratic),
-        ]
-        cells = "".join(
-            f"<tr><td>{name}</td>{CELL.format(number(v, 10))}"
-            f"{CELL.format('' if err is None else number(err, 3))}</tr>"
-            for name, v, err in rows
-        )
-        head = f"<tr><td></td>{CELL.format('<i>value</i>')}{CELL.format('<i>error</i>')}</tr>"
-        self.table.setText(f"<table>{head}{cells}</table>")
+        ):
+            error = "" if err is None else number(err, 3)
+            rows.append([(name, "{}"), (number(value, 10), "{}"), (error, "{}")])
+        self.table.setText(aligned(rows, left=1))
         ok_l = (ex.linear_errors > 0) & np.isfinite(ex.linear_errors)
         ok_q = (ex.quadratic_errors > 0) & np.isfinite(ex.quadratic_errors)
         self.lin_curve.setData(ex.sizes[ok_l], ex.linear_errors[ok_l])
@@ -243,3 +259,25 @@ class InspectorPanel(QtWidgets.QWidget):
                 curve.setData(ex.sizes, ref)
             else:
                 curve.setData([], [])
+        self._fit_view()
+
+    def _fit_view(self) -> None:
+        """All of the curves, in whole decades of error: a point move redraws the
+        curves, and the log axes only when a curve reaches another decade
+        (pyqtgraph's automatic range would lay them out again on every move)."""
+        curves = (self.lin_curve, self.quad_curve, self.ref2, self.ref3)
+        data = [c.getOriginalDataset() for c in curves]
+        data = [(x, y) for x, y in data if x is not None and len(x)]
+        if not data:  # no error is defined here: the view stays
+            return
+        xs = np.concatenate([x for x, _ in data])
+        ys = np.concatenate([y for _, y in data])
+        ok = (xs > 0) & (ys > 0) & np.isfinite(xs) & np.isfinite(ys)
+        if not ok.any():
+            return
+        lx, ly = np.log10(xs[ok]), np.log10(ys[ok])
+        low = math.floor(ly.min())
+        view = (float(lx.min()), float(lx.max()), low, max(math.ceil(ly.max()), low + 1))
+        if view != self._view:
+            self._view = view
+            self.plot.setRange(xRange=view[:2], yRange=view[2:], padding=PAD)

@@ -2,6 +2,7 @@
 computations: no "-0", no rounding noise, one word for undefined, the Taylor
 models' formulas, the eigen table, and both error curves visible."""
 
+import html
 import math
 import re
 
@@ -10,7 +11,7 @@ import pytest
 from PyQt6 import QtCore
 
 from explorer.ui import style
-from explorer.ui.qt_inspector import hex_color
+from explorer.ui.qt_inspector import PAD, TABLE, hex_color
 
 from .conftest import near, settle, widget_pixels
 
@@ -22,12 +23,12 @@ def choose(window, name):
     box.activated.emit(index)
 
 
-def cells(html_table: str) -> list[list[str]]:
-    """The text of each cell of each row of the first HTML table."""
-    table = html_table.split("<table", 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
-    cell = r"<td[^>]*>(.*?)</td>"
-    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(cell, r)] for r in rows]
+def cells(text: str) -> list[list[str]]:
+    """The cells of each line of the first table: monospace lines whose columns
+    are separated by spaces (matrix bars dropped)."""
+    block = text.split(TABLE.split("{}")[0], 1)[1].split("</div>", 1)[0]
+    lines = [html.unescape(re.sub(r"<[^>]+>", "", line)) for line in block.split("<br>")]
+    return [line.strip(" │").split() for line in lines]
 
 
 def eigen_table(window) -> list[list[str]]:
@@ -46,7 +47,7 @@ def test_the_taylor_models_of_18_4_6_as_formulas(window):
 def test_eigenvalues_head_a_table_of_their_eigenvectors(window):
     choose(window, "Saddle x² − y²")  # H = diag(2, −2)
     rows = eigen_table(window)
-    assert rows[0] == ["", "-2", "2"]
+    assert rows[0] == ["-2", "2"]
     x_row, y_row = rows[1], rows[2]
     assert x_row[0] == "x" and y_row[0] == "y"
     # the eigenvector of −2 is ±(0, 1), of 2 is ±(1, 0)
@@ -61,7 +62,7 @@ def test_eigenvalues_head_a_table_of_their_eigenvectors(window):
 def test_a_zero_eigenvalue_is_neutral(window):
     choose(window, "Log-sum-exp (18.4.1)")  # H = [[2, −2], [−2, 2]]/9: eigenvalues 0, 4/9
     rows = eigen_table(window)
-    assert rows[0] == ["", "0", "0.44444"]
+    assert rows[0] == ["0", "0.44444"]
     assert f"color:{hex_color(style.EIGEN_ZERO)}'><b>0</b>" in window.inspector.matrices.text()
 
 
@@ -150,3 +151,18 @@ def test_at_a_kink_the_inspector_shows_no_taylor_models(window):
     assert "(x)" not in window.inspector.models.text()
     s.set_point([0.5, 0.5])
     assert "<b>linear</b> 0.75 + (x - 0.5) + (y - 0.5)<br>" in window.inspector.models.text()
+
+
+def test_the_error_plot_shows_every_curve_in_whole_decades(window):
+    inspector, s = window.inspector, window.session
+    curves = (inspector.lin_curve, inspector.quad_curve, inspector.ref2, inspector.ref3)
+    for point in ([-1.0, 0.0], [-0.99, 0.01], [0.3, 1.2]):
+        s.set_point(point)
+        data = [c.getOriginalDataset() for c in curves]
+        ys = np.log10(np.concatenate([y[y > 0] for _, y in data]))
+        xs = np.log10(np.concatenate([x for x, _ in data]))
+        low, high = math.floor(ys.min()), math.ceil(ys.max())
+        (x0, x1), (y0, y1) = inspector.plot.getViewBox().viewRange()
+        pad = PAD * (high - low)
+        assert (y0, y1) == pytest.approx((low - pad, high + pad))
+        assert x0 <= xs.min() and xs.max() <= x1
