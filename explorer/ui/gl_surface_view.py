@@ -61,10 +61,7 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
     def __init__(self, session: Session, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(QtGui.QOpenGLContext.globalShareContext())
         self.setFormat(surface_format())
-        self.container = QtWidgets.QWidget.createWindowContainer(self, parent)
-        self.container.setObjectName("surface_view")
-        self.container.setMinimumSize(150, 150)
-        self.container.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+        self.container = SurfaceViewContainer(self, parent)
         self.container.setToolTip(
             "Drag to rotate, wheel to zoom, click to select a point;\n"
             "arrow keys move the point, Ctrl+arrows rotate"
@@ -273,6 +270,27 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
             self.session.function_changed.disconnect(self._on_surface_changed)
             self.session.surface_changed.disconnect(self._on_surface_changed)
         self.adapters = {}
+
+
+class SurfaceViewContainer(QtWidgets.QWidget):
+    """The widget that holds the 3D view among the others (splitter, focus, tooltip,
+    minimum size), with Qt's window container inside. Made here, not taken from
+    `createWindowContainer` itself: PyQt cannot tell when Qt deletes an object it
+    did not create, and a wrapper kept of one would crash the application's exit."""
+
+    def __init__(self, view: SurfaceView, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("surface_view")
+        self.setMinimumSize(150, 150)
+        inner = QtWidgets.QWidget.createWindowContainer(view, self)
+        inner.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+        self.setFocusProxy(inner)  # the container gives the focus on to the view
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        # no layout: its size hint would change how the splitter shares the room
+        super().resizeEvent(event)
+        self.focusProxy().setGeometry(self.rect())
 
 
 class Adapter:
