@@ -141,8 +141,6 @@ class MainWindow(QtWidgets.QMainWindow):
         from .qt_direction_panel import DirectionPanel
 
         panel = DirectionPanel(self.session)
-        dock.visibilityChanged.connect(panel.set_shown)
-        panel.set_shown(dock.shown)
         return panel, panel
 
     def _build_sections(self, dock: LazyDock):
