@@ -240,6 +240,9 @@ class DescentPanel(QtWidgets.QWidget):
             self._on_runs_stepped()  # the numbers where the runs paused
 
     def _on_tick(self) -> None:
+        if not self.runs.entries:  # gone with their function (or File → New): nothing to play
+            self.set_playing(False)
+            return
         self._carry += self.speed.value() * FRAME_MS / 1000
         n = int(self._carry)
         if n:

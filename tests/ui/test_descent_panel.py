@@ -244,6 +244,19 @@ def test_a_new_function_clears_the_runs(window, qtbot):
     assert window.runs.entries == [] and panel.table.rowCount() == 0
 
 
+def test_a_new_function_while_running_stops_the_animation(window, qtbot):
+    """The runs go with their function; the animation must not start a run of its
+    own on the next function (nor mark it changed)."""
+    panel = use(window, qtbot, "x^2 + y^2", (-2, 2), (1.0, 1.0))
+    choose(panel, qtbot, "gd", lr=1e-4)
+    qtbot.mouseClick(panel.play, QtCore.Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.runs.entries[0].run.steps > 5, timeout=5000)
+    window.session.set_text("x^2 + 2y^2")
+    qtbot.wait(300)
+    assert window.runs.entries == [] and not panel.timer.isActive()
+    assert panel.play.text() == "Run"
+
+
 def test_himmelblau_basins_have_four_colours_around_their_minima(window, qtbot):
     from explorer.ui.map_basins import PALETTE
 
