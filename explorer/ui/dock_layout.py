@@ -31,6 +31,11 @@ class CompactDocks:
         self.window = window
         self.compact: bool | None = None  # unknown until the first resize
         self._wide_state: QtCore.QByteArray | None = None
+        # fits the tabs once the tab bars are laid out; the window's own timer, so it
+        # never fires into a window already deleted (a bare singleShot would)
+        self._fit_soon = QtCore.QTimer(window)
+        self._fit_soon.setSingleShot(True)
+        self._fit_soon.timeout.connect(self._fit_tabs)
         window.setTabPosition(Area.AllDockWidgetAreas, TabPosition.North)
 
     def arrange(self) -> None:
@@ -47,7 +52,7 @@ class CompactDocks:
             if self._wide_state is not None:
                 self.window.restoreState(self._wide_state)
                 self._wide_state = None
-            QtCore.QTimer.singleShot(0, self._fit_tabs)  # once the tab bars are laid out
+            self._fit_soon.start(0)
         for bar in self._tab_bars():
             bar.setElideMode(QtCore.Qt.TextElideMode.ElideNone)
 

@@ -162,3 +162,18 @@ def test_the_first_frame_does_not_import_what_later_panels_need(qapp):
         check=True,
     ).stdout.splitlines()
     assert out == ["imported", "first frame"]
+
+
+def test_a_window_deleted_before_its_queued_work_ran_is_left_alone(qapp, qtbot):
+    """The work a window queues for later (fitting its tab bars once laid out, the
+    panels after its first frame) dies with it: none of it runs into a deleted window."""
+    from explorer.ui.main_window import MainWindow
+
+    w = MainWindow(settings=None)
+    w.resize(1500, 900)  # wide: the tab bars are fitted once they are laid out
+    w.show()
+    w.setWindowModified(False)
+    w.close()
+    w.deleteLater()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete.value)
+    settle(qtbot, 100)  # a queued call into the deleted window would raise here
