@@ -192,7 +192,11 @@ class ColourBarAdapter(OverlayAdapter):
         if bar is not self.placed:
             layout = self.view.getPlotItem().layout
             if self.placed is not None:
+                # out of the scene too: taken from the layout, the bar is Python's alone
+                # yet still a child of the plot, and its collection by Python would free
+                # an item the scene goes on drawing (a segfault)
                 layout.removeItem(self.placed)
+                self.view.scene().removeItem(self.placed)
                 self.placed.hide()
             if bar is not None:
                 layout.addItem(bar, *((5, 1) if tall else (2, 5)))
