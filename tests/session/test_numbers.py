@@ -49,3 +49,22 @@ def test_tidy_zeroes_rounding_noise_relative_to_the_largest_entry():
     assert np.isnan(tidy(np.array([np.nan, 1e-17, 1.0])))[0]
     assert tidy(np.array([np.nan, 1e-17, 1.0]))[1:].tolist() == [0.0, 1.0]
     assert np.isnan(tidy(np.array([np.nan, np.nan]))).all()
+
+
+def test_the_default_is_six_digits_and_vector_passes_its_own_on():
+    assert number(1 / 3) == "0.333333"
+    assert vector([1 / 3, -2 / 3], 2) == "(0.33, -0.67)"
+
+
+def test_tidy_keeps_an_entry_at_exactly_the_noise_level_and_leaves_no_negative_zero():
+    assert tidy(np.array([1.0, 1e-12])).tolist() == [1.0, 1e-12]  # below, not at
+    assert tidy(np.array([1.0, 1e-3]), noise=1e-3).tolist() == [1.0, 1e-3]
+    out = tidy(np.array([-0.0, -0.0]))  # all zero: no scale, yet no -0 either
+    assert out.tolist() == [0.0, 0.0] and not np.signbit(out).any()
+
+
+def test_tidy_always_gives_float64():
+    for values in (np.array([3, 0]), np.array([1.0, 1e-13], dtype=np.float32), [2, 1]):
+        out = tidy(values)
+        assert out.dtype == np.float64
+    assert tidy(np.array([1.0, 1e-13], dtype=np.float32)).tolist() == [1.0, 0.0]
