@@ -322,3 +322,61 @@ def test_a_ray_meets_the_first_of_two_crossings_and_stops_at_an_edge_of_the_doma
         g, (0, 1), np.zeros(2), box, (-1.0, 5.0), [-2.0, 0.0, 1.0], [1.0, 0.0, 0.0]
     )
     np.testing.assert_allclose(hit, (1.0, 0.0, 1.0), atol=1e-9)
+
+
+def test_auto_range_counts_values_at_the_window_edge_as_in_view():
+    # most values sit exactly on the window's low end (0): they count as in view
+    z = np.concatenate([np.zeros(900), np.linspace(0.0, 100.0, 100)])
+    np.testing.assert_allclose(geometry.auto_range(z, np.array([0.0, 0.1])), (-0.004, 0.204))
+
+
+def test_near_point_includes_a_value_at_exactly_the_reach():
+    ys = np.array([0.0, geometry.PATCH_HALF * 100.0, 100.0])
+    xs = np.array([0.0, 1.0])
+    z = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(geometry.near_point(z, xs, ys, (0.0, 0.0)), [[0.0, 1.0]])
+
+
+def test_a_surface_closes_its_range_around_a_flat_point():
+    # exp(10xy) at its saddle (0, 0): f spans e^±40, but the patch around the point
+    # stays near 1; the automatic range shows that, not the two towering corners
+    f = parse("exp(10*x*y)")
+    s = geometry.surface(f, (0, 1), np.zeros(2), ((-2.0, 2.0), (-2.0, 2.0)), 41)
+    lo, hi = s.auto_range
+    assert lo < 1.0 < hi and hi - lo < 0.05 * (np.nanmax(s.z) - np.nanmin(s.z))
+    assert s.auto_range != geometry.auto_range(s.z)
+
+
+def test_a_step_too_small_to_see_is_not_cut():
+    # a step of 1e-4 on a curve spanning 2: below 1e-3 of the spread
+    c = geometry.curve(parse("f(x) = x + 0.0001*sign(x - 0.3)"), np.array([0.0]), (-1.0, 1.0), 10)
+    assert not np.isnan(c.xs).any()
+
+
+def test_contour_labels_at_exactly_the_gap_and_the_edge_are_kept():
+    g = geometry.grid(parse("f(x, y) = x + 0*y"), (0, 1), np.zeros(2), ((0.0, 1.0), (0.0, 1.0)), 11)
+    levels = np.array([0.25, 0.75])
+    both = geometry.contours(g, levels, label_gap=0.4).labels
+    assert both.shape == (2, 3)
+    # the second line's label sits at the middle of its own line, like the first's
+    assert abs(both[0, 1] - 0.5) <= 0.1 + 1e-12 and abs(both[1, 1] - 0.5) <= 0.1 + 1e-12
+    np.testing.assert_allclose(both[:, [0, 2]], [[0.25, 0.25], [0.75, 0.75]])
+    gap = float(np.hypot(*(both[1, :2] - both[0, :2])))
+    assert geometry.contours(g, levels, label_gap=gap).labels.shape == (2, 3)
+    assert geometry.contours(g, levels, label_gap=np.nextafter(gap, 2)).labels.shape == (1, 3)
+    edge = ((both[1, 0], 1.0), (0.0, 1.0))  # a box whose left edge is the label's x
+    assert geometry.contours(g, levels, 0.4, edge).labels[:, 2].tolist() == [0.75]
+
+
+def test_an_arrow_from_whole_numbers_is_in_floats():
+    a = geometry.arrow_2d([0, 0], [2, 0])
+    assert a.dtype == np.float64 and np.isnan(a[2]).all() and np.isnan(a[6]).all()
+    np.testing.assert_allclose(a[3], [2 - 0.5 * C, -0.5 * S])
+
+
+def test_a_ray_with_short_direction_components():
+    lows, highs = np.zeros(3), np.ones(3)
+    span = geometry._clip_to_box(
+        np.array([-1.0, 0.5, 0.5]), np.array([0.5, 1e-3, 0.0]), lows, highs
+    )
+    assert span == pytest.approx((2.0, 4.0))

@@ -402,3 +402,24 @@ def test_the_sections_have_tangent_lines_only_where_f_is_differentiable(bowl):
     sec = bowl.sections()
     assert sec.tangent_x.shape == (0, 2, 3) and sec.tangent_y.shape == (0, 2, 3)
     assert sec.along_x.shape[0] > 0
+
+
+def test_eigen_keeps_a_value_at_exactly_the_noise_level():
+    lam, _ = model_module._eigen(np.diag([1.0, 1e-12]))
+    assert lam.tolist() == [1e-12, 1.0]
+
+
+def test_the_messages_of_refused_settings(bowl):
+    with pytest.raises(ValueError, match="^the domain needs finite bounds with min < max$"):
+        bowl.set_domain(0, 1.0, 0.0)
+    with pytest.raises(ValueError, match="^the z-range needs finite bounds with min < max$"):
+        bowl.set_zrange((1.0, 0.0))
+    with pytest.raises(ValueError, match="^the point needs 2 finite coordinates$"):
+        bowl.set_point([np.nan, 0.0])
+    with pytest.raises(ValueError, match="^ε needs 2 finite coordinates$"):
+        bowl.set_epsilon([0.0])
+    with pytest.raises(ValueError, match="^choose two different variables as axes$"):
+        bowl.set_axes(1, 1)
+    with pytest.raises(ValueError):  # one coordinate per plotted axis, no more
+        bowl.set_plotted(0.5, 0.5, 0.5)
+    np.testing.assert_array_equal(bowl.point, [1.0, 1.0])
