@@ -132,6 +132,22 @@ def test_the_exact_messages_of_the_checks(good):
     assert refusal({k: v for k, v in good.items() if k != "domain"}) == 'it has no "domain"'
     assert refusal({**good, "point": [3.0, 0.0]}) == "the point [3.0, 0.0] lies outside the domain"
     assert refusal({**good, "overlays": {"x": True}}) == "\"overlays\" names an unknown overlay 'x'"
+    assert refusal({**good, "overlays": ["tangent"]}) == (
+        "\"overlays\" should be an object of overlay names and true/false, not ['tangent']"
+    )
+    assert refusal({**good, "point": [0.0]}) == (
+        '"point" should be a list of 2 numbers (one per variable), not [0.0]'
+    )
+    assert refusal({**good, "point": [0.0, 1e300]}) == (
+        '"point" should be a number between -1e+15 and 1e+15, not 1e+300'
+    )
+
+
+def test_numbers_at_exactly_their_limits_are_allowed(good):
+    state = persistence.validate(
+        {**good, "domain": [[-1e15, 1e15]] * 2, "point": [1e15, -1e15], "epsilon": [1e3, -1e3]}
+    )
+    assert state["domain"] == [(-1e15, 1e15)] * 2 and state["epsilon"] == [1e3, -1e3]
 
 
 def test_a_file_is_indented_with_each_list_of_numbers_on_one_line(qapp):
