@@ -162,8 +162,6 @@ def _check_text(value: Any, state: dict[str, Any]) -> str:
         f = parse(value)
     except ParseError as exc:
         raise SessionFileError(f"the function {excerpt(value)} is not valid: {exc}") from None
-    if f.dimension == 0:
-        raise SessionFileError(f"the function {excerpt(value)} has no variable")
     state["function"] = f
     return value
 

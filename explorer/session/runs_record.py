@@ -70,7 +70,7 @@ def check_runs(value: Any, n: int) -> list[dict[str, Any]]:
         trajectory = r["trajectory"]
         if trajectory is not None:
             budget -= _check_trajectory(trajectory, start, steps, budget)
-        checked.append({**{k: r[k] for k in KEYS}, "params": params})
+        checked.append({k: r[k] for k in KEYS})
     return checked
 
 

@@ -10,6 +10,7 @@ import pytest
 from explorer.session import persistence
 from explorer.session.model import Session
 from explorer.session.persistence import MAX_BYTES, SessionFileError
+from explorer.engine.parser import MAX_TEXT
 from explorer.session.runs_record import MAX_TRAJECTORY_NUMBERS, check_runs, stored_trajectories
 
 
@@ -132,6 +133,11 @@ def test_the_exact_messages_of_the_checks(good):
     assert refusal({k: v for k, v in good.items() if k != "domain"}) == 'it has no "domain"'
     assert refusal({**good, "point": [3.0, 0.0]}) == "the point [3.0, 0.0] lies outside the domain"
     assert refusal({**good, "overlays": {"x": True}}) == "\"overlays\" names an unknown overlay 'x'"
+    assert refusal({**good, "colour": "red"}) == "it has an unknown field 'colour'"
+    assert refusal({**good, "text": "2*3"}) == (  # the parser's one rule for every entry point
+        "the function '2*3' is not valid: the function has no variable; "
+        "declare one, e.g. f(x) = … (at column 1)"
+    )
     assert refusal({**good, "overlays": ["tangent"]}) == (
         "\"overlays\" should be an object of overlay names and true/false, not ['tangent']"
     )
@@ -209,3 +215,20 @@ def test_the_exact_messages_of_the_runs():
     ):
         with pytest.raises(ValueError, match=message):
             check_runs([{**run(0), **change}], 2)
+
+
+def test_a_function_text_of_exactly_the_longest_length_opens(good):
+    text = "x*y" + " " * (MAX_TEXT - 3)
+    assert persistence.validate({**good, "text": text})["text"] == text
+    assert refusal({**good, "text": text + " "}) == (
+        f'"text" should be a function of at most {MAX_TEXT} characters, not '
+        + persistence.excerpt(text + " ")
+    )
+
+
+def test_runs_at_their_limits_are_kept_as_stored():
+    stored = [
+        {**run(0), "start": [1e6, -1e6], "trajectory": [[1e6, -1e6]]},
+        {**run(3, False), "params": {"lr": 0.5, "schedule": "cosine", "period": 2}},
+    ]
+    assert check_runs(stored, 2) == stored
