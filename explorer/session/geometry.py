@@ -38,7 +38,7 @@ class Curve:
     undefined: bool
 
 
-def slice_args(n: int, axes: tuple[int, ...], point: np.ndarray, grids: Sequence) -> list:
+def slice_args(axes: tuple[int, ...], point: np.ndarray, grids: Sequence) -> list:
     """Arguments for `f`: the grids on the plotted axes, the point elsewhere."""
     args: list = [float(v) for v in point]
     for axis, grid in zip(axes, grids, strict=True):
@@ -91,7 +91,7 @@ def surface(
     xs = np.linspace(*box[0], resolution)
     ys = np.linspace(*box[1], resolution)
     x, y = np.meshgrid(xs, ys, indexing="ij")
-    value, grad = f.value_and_gradient(*slice_args(f.dimension, axes, point, (x, y)))
+    value, grad = f.value_and_gradient(*slice_args(axes, point, (x, y)))
     z = np.array(value, dtype=np.float64)
     z[~np.isfinite(z)] = np.nan
     normals = np.empty((*z.shape, 3))
@@ -110,7 +110,7 @@ def curve(f: Function, point: np.ndarray, box: tuple[float, float], resolution: 
     two samples that a pole or a jump separates, so no line joins them."""
     xs = np.linspace(*box, max(resolution, 400))
     with np.errstate(all="ignore"):
-        ys = np.array(f(*slice_args(f.dimension, (0,), point, (xs,))), dtype=np.float64)
+        ys = np.array(f(*slice_args((0,), point, (xs,))), dtype=np.float64)
     ys[~np.isfinite(ys)] = np.nan
     near = near_point(ys, xs, xs, (point[0],))
     drawn_range, undefined = auto_range(ys, near), bool(np.isnan(ys).any())
@@ -137,7 +137,7 @@ def _discontinuous(
     with np.errstate(all="ignore"):
         for _ in range(steps):
             mid = 0.5 * (lo + hi)
-            f_mid = np.asarray(f(*slice_args(f.dimension, (0,), point, (mid,))), dtype=np.float64)
+            f_mid = np.asarray(f(*slice_args((0,), point, (mid,))), dtype=np.float64)
             left = np.abs(f_mid - f_lo) >= np.abs(f_hi - f_mid)
             # an undefined midpoint (log|x| at 0) is a break in itself: keep it
             left |= ~np.isfinite(f_mid)
@@ -181,7 +181,7 @@ def grid(f: Function, axes: tuple[int, int], point: np.ndarray, box: Box, resolu
     x, y = np.meshgrid(xs, ys)  # (ny, nx): see Grid
     with np.errstate(all="ignore"):
         z = np.array(
-            np.broadcast_to(f(*slice_args(f.dimension, axes, point, (x, y))), x.shape),
+            np.broadcast_to(f(*slice_args(axes, point, (x, y))), x.shape),
             dtype=np.float64,
         )
     z[~np.isfinite(z)] = np.nan
@@ -278,7 +278,7 @@ def gradient_field(
     ys = y0 + (np.arange(ny) + 0.5) * (y1 - y0) / ny
     x, y = np.meshgrid(xs, ys, indexing="ij")
     with np.errstate(all="ignore"):
-        grad = f.gradient(*slice_args(f.dimension, axes, point, (x, y)))
+        grad = f.gradient(*slice_args(axes, point, (x, y)))
         gx = np.broadcast_to(grad[axes[0]], x.shape).ravel()
         gy = np.broadcast_to(grad[axes[1]], x.shape).ravel()
         mag = np.hypot(gx, gy)
@@ -335,7 +335,7 @@ def ray_hit(
     def gap(tt):
         x, y, z = o[:, None] + d[:, None] * np.atleast_1d(tt)[None, :]
         with np.errstate(all="ignore"):
-            return z - np.asarray(f(*slice_args(f.dimension, axes, point, (x, y))))
+            return z - np.asarray(f(*slice_args(axes, point, (x, y))))
 
     h = gap(t)
     valid = np.isfinite(h)

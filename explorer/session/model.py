@@ -575,7 +575,7 @@ class Session(QObject):
         lo, hi = self.domain[0]
         half = 0.25 * (hi - lo)
         xs = np.linspace(self.point[0] - half, self.point[0] + half, n)
-        args = geometry.slice_args(self.dimension, (0,), self.point, (xs,))
+        args = geometry.slice_args((0,), self.point, (xs,))
         return xs, np.asarray(info.linear(*args)), np.asarray(info.quadratic(*args))
 
     # persistence: the file format lives in `persistence` (which imports this module)

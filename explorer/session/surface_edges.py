@@ -62,7 +62,7 @@ def surface_mesh(
 
     def drawable(px, py):
         with np.errstate(all="ignore"):
-            v = np.asarray(f(*slice_args(len(point), axes, point, (px, py))), dtype=np.float64)
+            v = np.asarray(f(*slice_args(axes, point, (px, py))), dtype=np.float64)
             return v, np.isfinite(v) & (v >= z0) & (v <= z1)
 
     for di, dj in NEIGHBOURS:
@@ -80,7 +80,7 @@ def surface_mesh(
         value, ok = drawable(px, py)
         x[i, j], y[i, j], z[i, j] = px, py, np.clip(value, z0, z1)
         with np.errstate(all="ignore"):
-            grad = f.gradient(*slice_args(len(point), axes, point, (px, py)))
+            grad = f.gradient(*slice_args(axes, point, (px, py)))
         n = np.stack([-grad[axes[0]], -grad[axes[1]], np.ones(i.size)], axis=-1)
         n[~np.all(np.isfinite(n), axis=-1)] = (0.0, 0.0, 1.0)
         normals[i, j] = n

@@ -35,7 +35,7 @@ def box_bounds(box: Box, zrange: tuple[float, float]) -> tuple[np.ndarray, np.nd
 def _values(f: Callable, axes: tuple[int, int], point: np.ndarray, x, y) -> np.ndarray:
     with np.errstate(all="ignore"):
         return np.broadcast_to(
-            np.asarray(f(*slice_args(len(point), axes, point, (x, y))), dtype=np.float64),
+            np.asarray(f(*slice_args(axes, point, (x, y))), dtype=np.float64),
             np.shape(x),
         )
 

@@ -12,7 +12,7 @@ C, S = np.cos(0.45), np.sin(0.45)  # the barbs' angle, written out
 
 def test_slice_args_put_the_grids_on_the_plotted_axes():
     x, y = np.zeros(2), np.ones(2)
-    args = geometry.slice_args(3, (2, 0), np.array([1, 2, 3]), (x, y))
+    args = geometry.slice_args((2, 0), np.array([1, 2, 3]), (x, y))
     assert args[0] is y and args[2] is x and args[1] == 2.0 and type(args[1]) is float
 
 

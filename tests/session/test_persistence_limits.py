@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
+from explorer.engine.parser import MAX_TEXT
 from explorer.session import persistence
 from explorer.session.model import Session
 from explorer.session.persistence import MAX_BYTES, SessionFileError
-from explorer.engine.parser import MAX_TEXT
 from explorer.session.runs_record import MAX_TRAJECTORY_NUMBERS, check_runs, stored_trajectories
 
 
