@@ -65,3 +65,29 @@ def test_shifted_reads_the_neighbour_with_a_fill_off_the_grid():
     np.testing.assert_array_equal(_shifted(a, -1, 0, -1), [[-1, -1, -1], [0, 1, 2]])
     np.testing.assert_array_equal(_shifted(a, 0, 1, -1), [[1, 2, -1], [4, 5, -1]])
     np.testing.assert_array_equal(_shifted(a, 0, -1, -1), [[-1, 0, 1], [-1, 3, 4]])
+
+
+def test_an_edge_on_the_right_is_found_too():
+    # √(0.3 − x) is undefined right of x = 0.3: the vertices there move left onto it
+    s, m = mesh("sqrt(0.3 - x) + 0*y", ((-1.0, 1.0), (-1.0, 1.0)), 5)
+    assert m.x[m.visible].max() == pytest.approx(0.3, abs=0.5 * 2**-20)
+    # the moved row (x = 0.5) now sits at 0.3, just inside; its normals (−f_x, 0, 1)
+    # with f_x = −1/(2√(0.3 − x)), steep there
+    np.testing.assert_allclose(m.x[3], 0.3, atol=2**-20)
+    np.testing.assert_allclose(m.normals[3, :, 0], 0.5 / np.sqrt(0.3 - m.x[3]))
+    np.testing.assert_array_equal(m.normals[3, :, 1:], [[0.0, 1.0]] * 5)
+    assert not m.visible[4].any() and np.isnan(m.z[4]).all()
+
+
+def test_the_moved_rim_has_upright_normals():
+    s, m = mesh("sqrt(1 - x^2 - y^2)", ((-1.5, 1.5), (-1.5, 1.5)), 31)
+    moved = m.visible & ~np.isfinite(s.z)
+    x, y, z = m.x[moved], m.y[moved], m.z[moved]
+    n = m.normals[moved]
+    # where the slope is infinite (the rim hit exactly) the normal stands upright;
+    # elsewhere it is (−f_x, −f_y, 1) = (x/z, y/z, 1)
+    upright = z == 0.0
+    assert upright.any() and (~upright).any()
+    np.testing.assert_array_equal(n[upright], [[0.0, 0.0, 1.0]] * int(upright.sum()))
+    np.testing.assert_allclose(n[~upright][:, 0], x[~upright] / z[~upright], rtol=1e-6)
+    np.testing.assert_allclose(n[~upright][:, 1], y[~upright] / z[~upright], rtol=1e-6)
