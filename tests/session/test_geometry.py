@@ -380,3 +380,13 @@ def test_a_ray_with_short_direction_components():
         np.array([-1.0, 0.5, 0.5]), np.array([0.5, 1e-3, 0.0]), lows, highs
     )
     assert span == pytest.approx((2.0, 4.0))
+
+
+def test_a_tiny_step_on_a_flat_stretch_is_not_cut():
+    # |x| − x is flat for x > 0; there a step of 2·10⁻⁴ is below 10⁻³ of the spread (2)
+    f = parse("f(x) = abs(x) - x + 0.0001*sign(x - 0.3)")
+    c = geometry.curve(f, np.array([0.0]), (-1.0, 1.0), 10)
+    assert not np.isnan(c.xs).any()
+    # ten times larger it is drawn as a break
+    f = parse("f(x) = abs(x) - x + 0.01*sign(x - 0.3)")
+    assert np.isnan(geometry.curve(f, np.array([0.0]), (-1.0, 1.0), 10).xs).sum() == 1

@@ -423,3 +423,10 @@ def test_the_messages_of_refused_settings(bowl):
     with pytest.raises(ValueError):  # one coordinate per plotted axis, no more
         bowl.set_plotted(0.5, 0.5, 0.5)
     np.testing.assert_array_equal(bowl.point, [1.0, 1.0])
+
+
+def test_the_steepest_direction_of_a_gentle_slope(bowl):
+    bowl.set_point([0.1, 0.1])  # ∇f = (0.2, 0.6): |∇f| < 1 still has a steepest direction
+    s = bowl.slopes(n=5)
+    assert s.steepest == pytest.approx(np.arctan2(-0.6, -0.2) + 2 * np.pi)
+    assert s.gradient_norm == pytest.approx(0.4**0.5)

@@ -434,3 +434,39 @@ def test_the_basins_job_runs_the_method_from_every_grid_point(runs):
     np.testing.assert_array_equal(basins.xs, [-2.0, -1.0, 0.0, 1.0, 2.0])
     assert basins.labels.shape == (5, 5) and (basins.labels == 0).all()
     np.testing.assert_allclose(basins.ends, [[0.0, 0.0]], atol=1e-3)
+
+
+def test_a_new_runs_model_has_nothing_selected_and_no_basins(qapp):
+    s = Session()
+    r = Runs(s)
+    assert r.selected == -1 and r.basins is None and r.entries == []
+    signals = []
+    r.basins_changed.connect(lambda: signals.append("basins"))
+    s.set_resolution(81)  # nothing drawn, nothing to drop
+    assert signals == []
+
+
+def test_a_broken_saved_run_does_not_stop_the_ones_after_it(runs):
+    s = runs.session
+    good = {"method": "gd", "params": {"lr": 0.1}, "start": [1.0, 1.0], "steps": 1}
+    s.pending_runs = [
+        {**good, "start": [np.nan, 1.0], "trajectory": None},
+        {**good, "trajectory": [[1.0, 1.0], [0.8, 0.5]]},
+        {**good, "trajectory": None},
+    ]
+    s.function_changed.emit()
+    assert len(runs.entries) == 2
+    assert runs.messages[1] == (
+        "a saved gd run took another path when it was replayed "
+        "(saved by another version of the explorer?); it shows the replay"
+    )
+
+
+def test_the_basins_of_a_function_of_one_variable(runs):
+    s = runs.session
+    s.set_text("x^2")
+    runs.set_param("max_steps", 50)
+    runs.set_param("tol", 1e-3)
+    *_, basins = list(runs.basins_job(n=3))
+    assert basins.labels.shape == (3, 3) and (basins.labels == 0).all()
+    np.testing.assert_allclose(basins.ends, [[0.0, 0.0]], atol=1e-3)
