@@ -229,7 +229,10 @@ class Function:
         if shape == ():
             return np.float64(value)
         value = np.asarray(value)
-        return value if value.shape == shape else np.broadcast_to(value, shape).copy()
+        if value.shape != shape:
+            return np.broadcast_to(value, shape).copy()
+        # f = x hands back its input: the caller gets an array of its own
+        return value.copy() if any(np.may_share_memory(value, a) for a in arrays) else value
 
     def value_and_gradient(
         self, *xs, out: np.ndarray | None = None
@@ -244,7 +247,8 @@ class Function:
         if out is not None:
             if len(xs) != self.dimension or out.shape[:1] != (self.dimension + 1,):
                 raise ValueError(f"out must have shape ({self.dimension + 1}, …) for {self!r}")
-            arrays = [np.asarray(x, dtype=np.float64) for x in xs]
+            # an input held in `out` itself would be overwritten while still needed
+            arrays = [_apart(np.asarray(x, dtype=np.float64), out) for x in xs]
             fills = _fills(arrays, out.shape[1:])
             with np.errstate(all="ignore"):
                 (self._vg_buffers if fills else self._vg_array)(*arrays, out)
@@ -372,6 +376,11 @@ def _fills(arrays: list[np.ndarray], shape: tuple[int, ...]) -> bool:
     """Whether every input fills the whole broadcast shape, and it is large
     enough for the code that reuses buffers."""
     return math.prod(shape) >= BUFFERS_MIN_SIZE and all(a.shape == shape for a in arrays)
+
+
+def _apart(a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """`a`, or a copy of it where it may overlap `out`."""
+    return a.copy() if np.may_share_memory(a, out) else a
 
 
 def _mirror(h: np.ndarray) -> np.ndarray:
