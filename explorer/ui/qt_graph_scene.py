@@ -12,8 +12,10 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 
 from explorer.session.graph_view import NOT_YET, GraphModel, NodeText
 
-NODE_SIZE = (100.0, 42.0)
+NODE_SIZE = (100.0, 42.0)  # the smallest node box; wider when its lines need it
+NODE_MAX_WIDTH = 240.0  # past this a very long user name is elided (its tooltip has it whole)
 LAYER_GAP = 50.0
+WIDEST_NUMBER = "−8.888e+88"  # the longest text `fmt` writes for a finite number
 
 INK = QtGui.QColor(30, 30, 36)
 FAINT = QtGui.QColor(135, 135, 145)
@@ -178,6 +180,32 @@ class EdgeLabel(QtWidgets.QGraphicsItem):
         painter.drawText(self._rect, QtCore.Qt.AlignmentFlag.AlignCenter, self.text)
 
 
+def node_size(model: GraphModel) -> tuple[float, float]:
+    """One box for every node, wide enough for the longest line any of them can
+    show (its title, its value, ∂output/∂node or ∂node/∂input, in both the normal
+    and the zoomed-out type), so no number is ever cut."""
+    normal, compact = QtGui.QFontMetricsF(LINE_FONT), QtGui.QFontMetricsF(COMPACT_FONT)
+    titles = QtGui.QFontMetricsF(COMPACT_TITLE_FONT)
+    t = model.trace
+    inputs = [model.names[i] for i in model.nodes if t.nodes[i].kind == "input"]
+    longest_input = max(inputs, key=len, default="")
+    output = model.names[model.output]
+    widest = 0.0
+    for i in model.nodes:
+        name = model.names[i]
+        for partial in (f"∂{output}/∂{name}", f"∂{name}/∂{longest_input}"):
+            line = f"{partial} = {WIDEST_NUMBER}"
+            widest = max(
+                widest,
+                normal.horizontalAdvance(line),
+                compact.horizontalAdvance(line.replace(f"∂{name}", "∂·", 1)),
+            )
+        title = max(model.names[i], model.symbols[i], key=len)
+        widest = max(widest, titles.horizontalAdvance(f"{title}  {WIDEST_NUMBER}"))
+    width = min(max(NODE_SIZE[0], widest + 12.0), NODE_MAX_WIDTH)  # 12: the box's padding
+    return (float(round(width)), NODE_SIZE[1])
+
+
 class GraphScene(QtWidgets.QGraphicsScene):
     """Items for one `GraphModel`, placed once from its layout."""
 
@@ -195,7 +223,8 @@ class GraphScene(QtWidgets.QGraphicsScene):
         if not model.drawable:
             self.setSceneRect(QtCore.QRectF())
             return
-        layout = model.layout(NODE_SIZE, LAYER_GAP)
+        size = node_size(model)
+        layout = model.layout(size, LAYER_GAP)
         t = model.trace
         for i in model.nodes:
             node = t.nodes[i]
@@ -206,7 +235,7 @@ class GraphScene(QtWidgets.QGraphicsScene):
                 title, tag = model.names[i], model.symbols[i]
             else:
                 title, tag = model.symbols[i], model.names[i]
-            item = NodeItem(i, model.names[i], title, tag, kind, NODE_SIZE)
+            item = NodeItem(i, model.names[i], title, tag, kind, size)
             item.setPos(*layout.centers[i])
             self.addItem(item)
             self.nodes[i] = item

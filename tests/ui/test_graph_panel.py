@@ -12,6 +12,7 @@ from PyQt6.QtTest import QTest
 from explorer.engine import parse
 from explorer.session import presets
 from explorer.session.graph_view import NOT_YET
+from explorer.ui import qt_graph_scene as scene
 from explorer.ui.qt_graph_scene import PATH
 
 from .conftest import map_to_widget, near, pixels, settle, widget_pixels
@@ -333,3 +334,27 @@ def test_render_graph_from_the_command_line(tmp_path):
     arr = pixels(image)
     assert near(arr, (223, 244, 226), 3) > 200  # the output node's green fill
     assert near(arr, (222, 235, 250), 3) > 4 * 200  # four input nodes
+
+
+def test_no_node_line_is_cut_at_an_awkward_point(window, panel, qtbot):
+    """Long adjoints (−0.3612, 1.235e+12) and long names fit their box, in the
+    normal type and the zoomed-out one."""
+    assert (
+        window.session.set_text("hidden = exp(-x^2 - y^2) * sin(3x); f = hidden * cosh(9y)") is None
+    )
+    window.session.set_point([0.123456, -3.21])
+    settle(qtbot)
+    nodes = list(panel.scene.nodes.values())
+    assert any("e+" in n.value_text for n in nodes)  # a number at its longest
+    for node in nodes:
+        inner = node.boundingRect().width() - 4 - 8
+        lines = [
+            (scene.LINE_FONT, node.value_text),
+            (scene.LINE_FONT, node.lower_text),
+            (scene.COMPACT_FONT, node.lower_text.replace(f"∂{node.name}", "∂·", 1)),
+            (scene.TITLE_FONT, node.title),
+        ]
+        for font, text in lines:
+            assert text != NOT_YET
+            metrics = QtGui.QFontMetricsF(font)
+            assert metrics.elidedText(text, QtCore.Qt.TextElideMode.ElideRight, inner) == text
