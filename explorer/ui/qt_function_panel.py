@@ -23,6 +23,7 @@ from explorer.session.model import RESOLUTIONS, Session
 from explorer.session.numbers import number
 from explorer.session.persistence import COORDINATE_LIMIT
 
+from .eliding_combo import ElidingComboBox
 from .qt_number_field import NumberField, WheelGuard
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ class FunctionPanel(QtWidgets.QWidget):
         self._pause: QSignalDebouncer | None = None  # made on the first key (`_typing_pause`)
         layout = QtWidgets.QVBoxLayout(self)
 
-        self.presets = QtWidgets.QComboBox()
+        self.presets = ElidingComboBox()
         self.presets.setToolTip(
             "Functions from the chapter, its exercises, and the usual optimization test functions"
         )

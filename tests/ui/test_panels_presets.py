@@ -3,13 +3,13 @@ the z-range fields hold any magnitude."""
 
 import numpy as np
 import pytest
-from PyQt6 import QtCore
+from PyQt6 import QtCore, QtWidgets
 
 from explorer.session import presets
 from explorer.session.model import Session
 from explorer.session.overlays import OVERLAYS
 
-from .conftest import type_into
+from .conftest import type_into, widget_pixels
 
 BOWL = "Steepest descent on a bowl (18.4.2)"
 QUARTIC = "Quartic 3x⁴ − 4x³ − 12x² (18.4.3)"
@@ -92,3 +92,23 @@ def test_zrange_fields_hold_any_magnitude_and_unticking_automatic_cuts_nothing(w
     type_into(qtbot, panel.z_hi, "lots")  # not a number: put back, nothing changes
     assert panel.z_hi.text() == "3.5e+07" and s.zrange_fixed == (1e-6, 3.5e7)
     np.testing.assert_allclose(s.zrange(), (1e-6, 3.5e7))
+
+
+def test_a_long_preset_name_keeps_its_section_number_in_a_narrow_dock(window, qtbot):
+    box = window.function_panel.presets
+    name = "Quadratic form xᵀAx, A = [[1,2],[3,4]] (18.4.7)"
+    choose(window, name)
+    box.resize(240, box.height())
+    shown = box.shown_text()
+    assert "…" in shown and shown.startswith("Quadratic") and shown.endswith("(18.4.7)")
+    assert box.fontMetrics().horizontalAdvance(shown) < 240 - 20  # leaves room for the arrow
+    # what is painted is that text: the same as a plain box holding only it
+    plain = QtWidgets.QComboBox()
+    plain.addItem(shown)
+    plain.resize(box.size())
+    assert np.array_equal(widget_pixels(box), widget_pixels(plain))
+    box.resize(900, box.height())
+    assert box.shown_text() == name  # nothing elided when it fits, no indent
+    choose(window, "Booth")
+    box.resize(240, box.height())
+    assert box.shown_text() == "Booth"
