@@ -41,6 +41,9 @@ COLORS = (
 STEP_SAMPLES = 16  # points along a step arrow draped on the surface
 
 
+GRADIENT_STEP = "−η∇f"  # the kind of the plain gradient step among the step arrows
+
+
 @dataclass(frozen=True)
 class StepArrow:
     """A step from the selected run's current iterate, draped on the surface."""
@@ -342,7 +345,7 @@ class Runs(QObject):
         run = e.run
         if run.stop_reason is not None:
             return []
-        steps = [("−η∇f", -run.rate() * run.gradient)]
+        steps = [(GRADIENT_STEP, -run.rate() * run.gradient)]
         kind = own_step_kind(e.method)
         if kind is not None:
             steps.append((kind, run.next_step()))

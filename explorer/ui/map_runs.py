@@ -1,6 +1,9 @@
 """The optimizer runs on the contour map: a polyline per run, dots on its
-latest iterates (the step sizes at a glance), in the run's colour; a dashed
-segment shows the selected run's next gradient step −η∇f.
+latest iterates (the step sizes at a glance), in the run's colour. The selected
+run's next step from its current iterate, as the session gives it
+(`Runs.step_arrows`, the same steps the 3D view drapes): −η∇f dashed in black and,
+where the method has one, its own step (momentum's velocity, the adapted step,
+the damped Newton step) dotted in the run's colour.
 
 One adapter for all runs; the selected run is drawn wider. It projects each
 trajectory on the plotted axes (a slice for n > 2). Only the last `DOTS`
@@ -12,7 +15,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PyQt6 import QtCore
 
-from explorer.session.runs import Runs
+from explorer.session.runs import GRADIENT_STEP, Runs
 
 DOTS = 60
 
@@ -21,10 +24,11 @@ class MapRunsAdapter:
     def __init__(self, view: pg.PlotWidget, runs: Runs) -> None:
         self.view, self.runs = view, runs
         self.paths: list[tuple[pg.PlotCurveItem, pg.ScatterPlotItem]] = []
-        # the selected run's next gradient step −η∇f from its current iterate
         self.step = pg.PlotCurveItem(pen=pg.mkPen("k", width=2, style=QtCore.Qt.PenStyle.DashLine))
-        self.step.setZValue(41)
-        view.addItem(self.step)
+        self.own_step = pg.PlotCurveItem()
+        for item in (self.step, self.own_step):
+            item.setZValue(41)
+            view.addItem(item)
         self._connections = [
             (runs.changed, self._on_runs_changed),
             (runs.stepped, self._on_runs_stepped),
@@ -50,7 +54,7 @@ class MapRunsAdapter:
 
     def _on_runs_stepped(self) -> None:
         axes = self.runs.session.axes
-        self._show_step(axes)
+        self._show_step()
         for (line, dots), e in zip(self.paths, self.runs.entries, strict=True):
             if len(axes) != 2:
                 line.setData([], [])
@@ -60,15 +64,18 @@ class MapRunsAdapter:
             line.setData(traj[:, axes[0]], traj[:, axes[1]])
             dots.setData(traj[-DOTS:, axes[0]], traj[-DOTS:, axes[1]])
 
-    def _show_step(self, axes) -> None:
-        entries, i = self.runs.entries, self.runs.selected
-        if len(axes) != 2 or not 0 <= i < len(entries) or entries[i].run.stop_reason:
-            self.step.setData([], [])
-            return
-        run = entries[i].run
-        x, d = run.x, -run.rate() * run.gradient
-        a, b = axes
-        self.step.setData([x[a], x[a] + d[a]], [x[b], x[b] + d[b]])
+    def _show_step(self) -> None:
+        arrows = self.runs.step_arrows()
+        gradient = [a.path for a in arrows if a.kind == GRADIENT_STEP]
+        own = [a.path for a in arrows if a.kind != GRADIENT_STEP]
+        for item, paths in ((self.step, gradient), (self.own_step, own)):
+            if paths:
+                item.setData(paths[0][:, 0], paths[0][:, 1])
+            else:
+                item.setData([], [])
+        if own:
+            color = self.runs.entries[self.runs.selected].color
+            self.own_step.setPen(pg.mkPen(color, width=2.5, style=QtCore.Qt.PenStyle.DotLine))
 
     def close(self) -> None:
         for signal, slot in self._connections:

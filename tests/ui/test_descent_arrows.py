@@ -5,7 +5,7 @@ hand computation of the method, and the arrow's pixels read back on screen."""
 import numpy as np
 import pytest
 
-from explorer.session.runs import COLORS
+from explorer.session.runs import COLORS, STEP_SAMPLES
 from explorer.ui.gl_runs import LIFT
 
 from .conftest import gl_pixels, near, settle
@@ -124,3 +124,22 @@ def test_the_arrow_is_drawn_from_the_iterate_towards_its_tip(window, qtbot):
     settle(qtbot)
     off = gl_pixels(view, qtbot)
     assert near(patch(off, a + 0.6 * (b - a), 3), color, 40) == 0
+
+
+def test_the_map_shows_the_same_two_steps(window, qtbot):
+    start_run(window, qtbot, "momentum", 4, lr=0.08, beta=0.9)
+    on_map = window.run_adapters[1]
+    x, v = np.array([-1.6, 1.2]), np.zeros(2)
+    for _ in range(4):  # by hand, as above
+        v = 0.9 * v + grad(x)
+        x = x - 0.08 * v
+    xs, ys = on_map.step.getData()
+    np.testing.assert_allclose([xs[[0, -1]], ys[[0, -1]]], np.c_[x, x - 0.08 * grad(x)])
+    xs, ys = on_map.own_step.getData()
+    velocity_step = -0.08 * (0.9 * v + grad(x))
+    np.testing.assert_allclose([xs[[0, -1]], ys[[0, -1]]], np.c_[x, x + velocity_step])
+    assert on_map.own_step.opts["pen"].color().getRgb()[:3] == COLORS[0][:3]
+    window.runs.clear()
+    start_run(window, qtbot, "gd", 1, lr=0.1)
+    assert len(on_map.own_step.getData()[0]) == 0  # plain descent: only −η∇f
+    assert len(on_map.step.getData()[0]) == STEP_SAMPLES

@@ -406,7 +406,7 @@ def test_the_selected_runs_next_step_and_adapted_rates_are_shown(window, qtbot):
     step = window.run_adapters[1].step
     xs, ys = step.getData()
     # from (1, 1): −η∇f = −0.1·(2, 8), by hand
-    np.testing.assert_allclose([xs, ys], [[1.0, 0.8], [1.0, 0.2]])
+    np.testing.assert_allclose([xs[[0, -1]], ys[[0, -1]]], [[1.0, 0.8], [1.0, 0.2]])
     choose(panel, qtbot, "adagrad", lr=0.5)
     qtbot.mouseClick(panel.add_button, QtCore.Qt.MouseButton.LeftButton)
     window.runs.step(1)
