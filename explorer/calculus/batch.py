@@ -42,15 +42,15 @@ class BatchRun:
         # Working arrays are coordinate-major, (k, m): the engine takes and
         # returns that layout, and reductions over k stay contiguous.
         xt = np.ascontiguousarray(x.T)
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # a huge gradient's square overflows to inf
             value, grad = f.value_and_gradient(*xt)
-        value = np.broadcast_to(value, (n,))
-        grad = grad.reshape(k, n)
-        ok = np.isfinite(value) & np.isfinite(grad).all(0)
-        self.code[~ok] = REASONS.index("left domain")
-        self._idx = np.flatnonzero(ok)
-        g = np.take(grad, self._idx, axis=1)
-        at_rest = np.sum(g**2, 0) <= self.tol**2  # stopped before the first step
+            value = np.broadcast_to(value, (n,))
+            grad = grad.reshape(k, n)
+            ok = np.isfinite(value) & np.isfinite(grad).all(0)
+            self.code[~ok] = REASONS.index("left domain")
+            self._idx = np.flatnonzero(ok)
+            g = np.take(grad, self._idx, axis=1)
+            at_rest = np.sum(g**2, 0) <= self.tol**2  # stopped before the first step
         self._finish(at_rest, np.take(xt, self._idx, axis=1), g)
         self._idx = self._idx[~at_rest]
         self._x, self._g, self._f = (np.take(a, self._idx, axis=-1) for a in (xt, grad, value))

@@ -215,7 +215,6 @@ def _newton(
         else:
             g, h = g[:, idx], h[..., idx]
         ok = np.all(np.isfinite(h), axis=(0, 1)) & np.all(np.isfinite(g), axis=0)
-        active[idx[~ok]] = False
         step = _newton_step(np.where(ok, h, 0.0), np.where(ok, g, 0.0))
         # A step longer than the box is a jump into the unknown: shorten it.
         longest = np.max(np.abs(step) / span, axis=0)

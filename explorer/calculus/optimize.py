@@ -61,7 +61,7 @@ class Run:
             raise ValueError(f"the start needs {f.dimension} coordinates, got {len(start)}")
         with np.errstate(all="ignore"):
             value, grad = f.value_and_gradient(*start)
-        g = [float(c) for c in np.asarray(grad).reshape(-1)]
+        g = grad.tolist()
         if not (math.isfinite(float(value)) and all(map(math.isfinite, g))):
             raise ValueError(
                 f"{f.output_name} or its gradient is undefined at the start "

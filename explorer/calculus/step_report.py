@@ -45,11 +45,11 @@ def step_report(f: Function, x: Sequence[float], lr: float) -> StepReport:
         h = f.hessian(*p)
         after = float(f(*(p - lr * g)))
         lam = np.linalg.eigvalsh(h) if np.all(np.isfinite(h)) else np.full(p.size, np.nan)
-    gg = float(g @ g)
+        gg, curvature = float(g @ g), float(g @ h @ g)  # NaN where H is infinite
     return StepReport(
         lr=float(lr),
         first_order=lr * gg,
-        quadratic=lr * gg - 0.5 * lr * lr * float(g @ h @ g),
+        quadratic=lr * gg - 0.5 * lr * lr * curvature,
         actual=float(value) - after,
         lambda_min=float(lam[0]),
         lambda_max=float(lam[-1]),

@@ -59,6 +59,20 @@ def test_the_kind_of_a_point():
     assert point_kind(0.0, np.zeros(2), np.array([-1.0, 2.0]), []) == "saddle"
 
 
+@pytest.mark.parametrize(
+    ("value", "norm", "kind"),
+    [
+        (0.5, 1e-8, "minimum"),  # |∇f| ≤ 1e-8 · max(1, |f|): the bound itself counts as zero
+        (0.5, 1.5e-8, "regular point"),  # below |f| = 1 the bound stays 1e-8
+        (-100.0, 5e-7, "minimum"),  # past it the bound grows with |f|: 1e-6 here
+        (-100.0, 2e-6, "regular point"),
+    ],
+)
+def test_a_gradient_counts_as_zero_relative_to_the_value(value, norm, kind):
+    grad = np.array([norm, 0.0])
+    assert point_kind(value, grad, np.array([1.0, 2.0]), []) == kind
+
+
 def _corners(found):
     return sorted((tuple(np.round(c.point, 9)), c.kind) for c in found.nonsmooth)
 
@@ -105,3 +119,25 @@ def test_smooth_functions_have_no_corners():
         ((1.0, 1.0), "minimum"),
     ]
     assert found.nonsmooth == ()
+
+
+def test_a_corner_on_the_edge_of_the_box_is_found():
+    # |x| + |y| + 1 over [0, 2] × [−1, 1]: the minimum (0, 0) is a corner on the
+    # box's left edge, where the grid has no neighbour to compare with
+    found = critical_points(parse("abs(x) + abs(y) + 1"), [(0, 2), (-1, 1)])
+    assert _corners(found) == [((0.0, 0.0), "minimum")] and list(found) == []
+
+
+def test_a_corner_is_judged_on_its_own_neighbourhood():
+    # |x| + |y| − (x² + y²)/2: a strict minimum at the corner (0, 0) although f
+    # is as low again one box width away (f(±2, 0) = 0)
+    found = critical_points(parse("abs(x) + abs(y) - (x^2 + y^2)/2"), [(-1, 1), (-1, 1)])
+    assert _corners(found) == [((0.0, 0.0), "minimum")]
+
+
+def test_a_smooth_minimum_next_to_a_kink_is_no_corner():
+    # (x − 0.01)² + y² + 0.001|x|: the kink x = 0 is within a grid cell of the
+    # minimum, which lies off it at x = 0.01 − 0.0005 where the gradient vanishes
+    found = critical_points(parse("(x - 0.01)^2 + y^2 + 0.001*abs(x)"), [(-1, 1), (-1, 1)])
+    assert found.nonsmooth == ()
+    assert [(tuple(np.round(c.point, 9)), c.kind) for c in found] == [((0.0095, 0.0), "minimum")]

@@ -113,6 +113,24 @@ def test_optimizer_rejects_bad_parameters():
         optimizer("gd", f, (1.0, 2.0))
 
 
+def test_a_refusal_lists_what_may_be_chosen():
+    f = parse("x^2")
+    with pytest.raises(ValueError) as bad_name:
+        optimizer("gd", f, (1.0,), beta=0.9)
+    assert str(bad_name.value) == (
+        "gd has no parameter 'beta'; it takes "
+        "lr, tol, max_steps, noise, seed, decay, period, schedule"
+    )
+    with pytest.raises(ValueError) as bad_schedule:
+        optimizer("gd", f, (1.0,), schedule="warp")
+    assert str(bad_schedule.value) == (
+        "unknown schedule 'warp'; choose from constant, step, sqrt, cosine"
+    )
+    with pytest.raises(ValueError) as bad_rate:
+        optimizer("adam", f, (1.0,), lr=5e-7)
+    assert str(bad_rate.value) == "learning rate η must lie in [1e-06, 10], got 5e-07"
+
+
 def test_registry_entries_are_complete():
     for name, m in METHODS.items():
         assert m.name == name and m.label and m.rule
@@ -247,25 +265,3 @@ def test_batch_iterate_yields_progress_and_pauses():
     assert batch.running == 3 and list(batch.stop_reasons) == [None] * 3
     batch.run()
     assert batch.running == 0
-
-
-# --- the step inspector ---------------------------------------------------------------
-
-
-def test_step_report_against_the_hand_computation():
-    # f = x² + 4y² + xy at (1, −1): ∇f = (1, −7), H = [[2, 1], [1, 8]]
-    from explorer.calculus.step_report import step_report
-
-    f = parse("x^2 + 4y^2 + x*y")
-    r = step_report(f, (1.0, -1.0), 0.1)
-    g, h = np.array([1.0, -7.0]), np.array([[2.0, 1.0], [1.0, 8.0]])
-    assert r.first_order == pytest.approx(0.1 * 50)
-    assert r.quadratic == pytest.approx(0.1 * 50 - 0.5 * 0.01 * g @ h @ g)
-    assert r.actual == pytest.approx(r.quadratic, rel=1e-12)  # the model is exact on a quadratic
-    lam = np.sort(np.linalg.eigvalsh(h))
-    lam_hand = [5 - np.sqrt(10), 5 + np.sqrt(10)]  # (2 + 8)/2 ∓ √(9 + 1)
-    np.testing.assert_allclose(lam, lam_hand)
-    assert r.stability_limit == pytest.approx(2 / lam_hand[1])
-    assert r.condition == pytest.approx(lam_hand[1] / lam_hand[0])
-    saddle = step_report(parse("x^2 - y^2"), (1.0, 1.0), 0.1)
-    assert np.isnan(saddle.condition) and saddle.stability_limit == pytest.approx(1.0)

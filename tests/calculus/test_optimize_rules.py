@@ -201,3 +201,71 @@ def test_the_per_coordinate_rate_is_the_one_the_last_step_applied(name):
         applied = np.array(grad(*x1))
     np.testing.assert_allclose(x2 - x1, -run.rates() * applied, rtol=1e-12)
     assert optimizer("gd", parse(text), start).rates() is None
+
+
+def test_newton_follows_the_schedule():
+    # f = x² + y²: H = 2I, so (H + 0·I)⁻¹∇f = x and each step scales x by 1 − η_t,
+    # η_t = 0.5 · 0.5^(t − 1) under step decay with period 1
+    run = optimizer("newton", parse("x^2 + y^2"), (1.0, -1.5), lr=0.5, schedule="step", period=1)
+    run.run(3)
+    x, expected = np.array([1.0, -1.5]), []
+    for eta in (0.5, 0.25, 0.125):
+        x = x * (1 - eta)
+        expected.append(x)
+    np.testing.assert_allclose(run.trajectory[1:], expected, rtol=1e-14)
+    assert run.dampings == [0.0, 0.0, 0.0]
+
+
+def test_newton_sees_the_noisy_gradient():
+    # one pure Newton step on x² + y² with the seeded kick added to ∇f
+    run = optimizer("newton", parse("x^2 + y^2"), (1.0, -1.5), noise=0.1, seed=3)
+    run.step()
+    kick = np.random.default_rng(3).standard_normal(2) * 0.1
+    g = np.array([2.0, -3.0])
+    np.testing.assert_allclose(run.x, np.array([1.0, -1.5]) - (g + kick) / 2, rtol=1e-12)
+    assert run.dampings == [0.0]
+
+
+@pytest.mark.parametrize("name", [*sorted(HAND), "newton"])
+def test_the_next_step_is_the_step_taken_next(name):
+    text, _, start = GAUSSIAN
+    params = HAND[name][1] if name in HAND else {}
+    run = optimizer(name, parse(text), start, **params)
+    for t in range(3):
+        predicted = run.next_step()
+        assert run.steps == t  # asking takes no step
+        assert run.step()
+        np.testing.assert_allclose(run.trajectory[-1] - run.trajectory[-2], predicted, rtol=1e-12)
+
+
+def test_the_next_step_by_hand():
+    _, grad, start = QUADRATIC
+    g = np.array(grad(*start))  # (0.5, −11)
+    np.testing.assert_allclose(optimizer("gd", parse(QUADRATIC[0]), start).next_step(), -0.1 * g)
+    # Newton on a positive definite quadratic: the whole step −H⁻¹∇f to the minimum
+    newton = optimizer("newton", parse(QUADRATIC[0]), start)
+    np.testing.assert_allclose(newton.next_step(), -np.array(start), rtol=1e-12)
+    # Adam's first step: v̂ = ∇f, ŝ = ∇f², so −η∇f/(|∇f| + ε) per coordinate
+    adam = optimizer("adam", parse(QUADRATIC[0]), start, lr=0.05, eps=1e-8)
+    np.testing.assert_allclose(adam.next_step(), -0.05 * g / (np.abs(g) + 1e-8), rtol=1e-12)
+
+
+def test_the_trajectory_as_csv_and_as_arrays_that_grow():
+    # gd on x² + y² with η = 1/4 halves the point: (1, 2), (0.5, 1), (0.25, 0.5)
+    run = optimizer("gd", parse("x^2 + y^2"), (1.0, 2.0), lr=0.25)
+    run.step()
+    first = run.trajectory
+    assert run.to_csv() == (
+        "step,x,y,value,grad_norm\n"
+        f"0,1.0,2.0,5.0,{math.hypot(2, 4)!r}\n"
+        f"1,0.5,1.0,1.25,{math.hypot(1, 2)!r}\n"
+    )
+    run.step()
+    np.testing.assert_array_equal(run.trajectory, [[1, 2], [0.5, 1], [0.25, 0.5]])
+    np.testing.assert_array_equal(run.values, [5, 1.25, 0.3125])
+    norms = [math.hypot(2, 4), math.hypot(1, 2), math.hypot(0.5, 1)]
+    np.testing.assert_array_equal(run.grad_norms, norms)
+    np.testing.assert_array_equal(first, [[1, 2], [0.5, 1]])  # an earlier read is not changed
+    assert not run.trajectory.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        run.values[0] = 0.0
