@@ -46,10 +46,9 @@ def newton_step(
 ) -> NewtonStep:
     """One damped Newton step from each row of `x` (its f, ∇f and current μ given)."""
     m, k = x.shape
-    with np.errstate(all="ignore"):
-        h = np.moveaxis(f.hessian(*x.T).reshape(k, k, m), -1, 0)
-        h = np.where(np.isfinite(h), h, 0.0)
-        lam = np.linalg.eigvalsh(h)
+    h = np.moveaxis(f.hessian(*x.T).reshape(k, k, m), -1, 0)
+    h = np.where(np.isfinite(h), h, 0.0)
+    lam = np.linalg.eigvalsh(h)
     scale = 1.0 + np.abs(lam).max(axis=1)
     # Start from a positive definite H + μI: past −λ_min where H is not.
     low = lam[:, 0] + mu <= 1e-12 * scale

@@ -80,3 +80,35 @@ def test_below_rounding_a_step_whose_gradient_grows_is_refused():
     mu = 1e-4 * (1 + 2e-11)
     assert out.damping[0] == pytest.approx(mu, rel=1e-12)
     np.testing.assert_allclose(out.x[0], [2.0 - 3 * 2e-11 / (2e-11 + mu), 0.0], rtol=1e-15)
+
+
+def test_a_trial_where_the_gradient_is_undefined_is_refused_though_f_went_down():
+    # f = x² + y² + 2√(x² + y²) from (1, 0) with η = ½: ∇f = (4, 0), H = diag(2, 4),
+    # so the full step lands on the cone's tip (0, 0), f = 0 but ∇f = NaN there;
+    # it is refused and μ = 1e-4·s (s = 1 + 4) gives the step taken
+    run = optimizer("newton", parse("x^2 + y^2 + 2*sqrt(x^2 + y^2)"), (1.0, 0.0), lr=0.5)
+    assert run.step() and run.stop_reason is None
+    assert run.dampings == [pytest.approx(5e-4, rel=1e-12)]
+    np.testing.assert_allclose(run.x, [1.0 - 0.5 * 4 / (2 + 5e-4), 0.0], rtol=1e-12)
+
+
+def test_far_out_where_the_squared_gradient_overflows_there_is_no_warning():
+    # x⁴ at 1e70: ∇f = 4e210, whose square the decrease test forms; the pure
+    # Newton step to 2/3 of x passes it and is then refused as divergence, being
+    # past 1e12 (pytest turns a numpy warning into an error)
+    run = optimizer("newton", parse("x^4"), (1e70,))
+    assert not run.step() and run.stop_reason == "diverged" and run.steps == 0
+
+
+def test_each_row_of_a_batch_is_judged_on_its_own():
+    # x² + y² + √(x + 1): from (−0.99, 0) the first trial leaves the domain (x < −1),
+    # from (1, 1) it is a pure Newton step; the second row must not wait for the first
+    f = parse("x^2 + y^2 + sqrt(x + 1)")
+    rows = np.array([[-0.99, 0.0], [1.0, 1.0]])
+    value, grad = f.value_and_gradient(*rows.T)
+    both = newton_step(f, rows, value, grad.T, np.zeros(2), 1.0)
+    alone = _step("x^2 + y^2 + sqrt(x + 1)", (1.0, 1.0))
+    assert both.damping[0] > 0 and both.damping[1] == 0.0
+    np.testing.assert_array_equal(both.x[1], alone.x[0])
+    g, h = np.array([2 + 0.5 / math.sqrt(2), 2.0]), np.array([2 - 0.25 * 2**-1.5, 2.0])
+    np.testing.assert_allclose(both.x[1], [1.0, 1.0] - g / h, rtol=1e-12)

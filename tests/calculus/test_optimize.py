@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from explorer.calculus import METHODS, STOP_REASONS, BatchRun, optimizer
+from explorer.calculus.methods import Method
 from explorer.engine import parse
 
 ROSENBROCK = "(1-x)^2 + 100(y-x^2)^2"
@@ -265,3 +266,30 @@ def test_batch_iterate_yields_progress_and_pauses():
     assert batch.running == 3 and list(batch.stop_reasons) == [None] * 3
     batch.run()
     assert batch.running == 0
+
+
+def test_a_batch_rule_may_keep_the_gradient_itself_as_its_state(monkeypatch):
+    # a rule whose state is ∇f itself (x ← x − η(∇f + previous ∇f)): the batch
+    # writes each step's ∇f into a reused buffer, which must not rewrite that state
+    def last_two(x, g, s, p, t, lr):
+        return x - lr * (g + s[0]), (g,)
+
+    rule = Method("last_two", "last two gradients", METHODS["gd"].params, ("g",), last_two)
+    monkeypatch.setitem(METHODS, "last_two", rule)
+    f = parse("x^2 + 4y^2")
+    start = (1.0, 1.0)
+    batch = BatchRun("last_two", f, np.array([start]), lr=0.05, max_steps=3)
+    batch.run()
+    x, previous = np.array(start), np.zeros(2)  # by hand: ∇f = (2x, 8y)
+    for _ in range(3):
+        g = np.array([2 * x[0], 8 * x[1]])
+        x, previous = x - 0.05 * (g + previous), g
+    np.testing.assert_allclose(batch.x[0], x, rtol=1e-12)
+
+
+def test_a_batch_of_one_start_may_be_given_flat():
+    batch = BatchRun("gd", parse("x^2 + 4y^2"), [1.0, 1.0], lr=0.1, max_steps=1)
+    batch.run()
+    np.testing.assert_allclose(batch.x, [[0.8, 0.2]], rtol=1e-15)  # (1, 1) − 0.1·(2, 8)
+    with pytest.raises(ValueError, match=r"starts must have shape \(n, 2\), got \(1, 3\)"):
+        BatchRun("gd", parse("x^2 + 4y^2"), [1.0, 1.0, 1.0])

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from explorer.calculus import optimizer
+from explorer.calculus import BatchRun, optimizer
 from explorer.engine import parse
 
 # f, its gradient by hand, a start
@@ -183,6 +183,9 @@ def test_gradient_noise_is_seeded_and_added_to_the_gradient():
     kick = np.random.default_rng(7).standard_normal(2) * 0.5  # the documented noise
     g = np.array(grad(*start))
     np.testing.assert_allclose(a.trajectory[1], np.array(start) - 0.1 * (g + kick), rtol=1e-12)
+    batch = BatchRun("gd", f, np.array([start]), lr=0.1, noise=0.5, seed=7, max_steps=1)
+    batch.run()  # one start: the same draws, coordinate by coordinate
+    np.testing.assert_allclose(batch.x[0], a.trajectory[1], rtol=1e-12)
 
 
 @pytest.mark.parametrize("name", ["adagrad", "rmsprop", "adam"])
