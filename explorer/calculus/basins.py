@@ -70,8 +70,7 @@ def _label(batch: BatchRun, xs, ys, axes, span: float) -> Basins:
     c = np.array(centres)
     full = np.tile(batch.x[0], (len(c), 1))
     full[:, axes[0]], full[:, axes[1]] = c[:, 0], c[:, 1]
-    with np.errstate(all="ignore"):
-        values = np.broadcast_to(batch.f(*full.T), (len(c),))
+    values = np.broadcast_to(batch.f(*full.T), (len(c),))
     order = np.argsort(values, kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(order.size)

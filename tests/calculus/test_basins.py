@@ -48,6 +48,8 @@ def test_each_grid_point_is_labelled_by_the_minimum_it_reaches_lowest_first():
 def test_no_critical_point_reached_is_label_minus_one_everywhere():
     progress, b = _run(parse("x + y"), "gd", [(0, 1), (0, 1)], 3, max_steps=5)
     assert progress == [0.2, 0.4, 0.6, 0.8, 1.0]
+    np.testing.assert_array_equal(b.xs, [0, 0.5, 1])
+    np.testing.assert_array_equal(b.ys, [0, 0.5, 1])
     np.testing.assert_array_equal(b.labels, np.full((3, 3), -1))
     assert b.ends.shape == (0, 2) and b.values.shape == (0,)
 
@@ -55,10 +57,12 @@ def test_no_critical_point_reached_is_label_minus_one_everywhere():
 def test_more_variables_run_in_the_plotted_slice_through_the_point():
     # the grid spans x and z through (·, 0.5, ·); y runs to 0 on its own
     f = parse(WELLS + " + (z - 2)^2")
-    _, b = _run(f, "gd", [(-2, 2), (0, 4)], 5, (0.0, 0.5, 9.0), (0, 2), lr=0.05, max_steps=2000)
+    # the point may be given in integers; the grid still runs in halves
+    _, b = _run(f, "gd", [(-2, 2), (0, 4)], 9, (0, 1, 9), (0, 2), lr=0.05, max_steps=2000)
     left, right = _minima()
-    np.testing.assert_array_equal(b.ys, [0, 1, 2, 3, 4])
-    np.testing.assert_array_equal(b.labels, np.array([1, 1, 0, 0, 0])[:, None].repeat(5, axis=1))
+    np.testing.assert_array_equal(b.ys, np.arange(9) / 2)
+    column = np.array([1, 1, 1, 1, 0, 0, 0, 0, 0])  # x = −2 … −0.5 fall left
+    np.testing.assert_array_equal(b.labels, column[:, None].repeat(9, axis=1))
     np.testing.assert_allclose(b.ends, [(right, 2.0), (left, 2.0)], atol=1e-7)
     np.testing.assert_allclose(b.values, [_wells(right), _wells(left)], rtol=1e-12)
 
@@ -69,3 +73,21 @@ def test_end_points_closer_than_a_thousandth_of_the_span_are_one_point(n):
     _, b = _run(parse("x^2 + y^2"), "gd", [(-1, 1), (-3, 3)], n, lr=0.1)
     np.testing.assert_array_equal(b.labels, np.zeros((n, n)))
     assert b.ends.shape == (1, 2) and abs(b.values[0]) < 1e-16
+
+
+def test_end_points_group_within_a_thousandth_of_the_longer_side():
+    # x² (+ 0·y) with η = ½ lands on x = 0 in one step and leaves y alone: the ends are
+    # (0, y) for y = 0, 0.0015, 0.003; the longer side is 2, so points within
+    # 0.002 of a first one join it: y = 0.0015 joins 0, y = 0.003 starts a second
+    _, b = _run(parse("x^2 + 0*y"), "gd", [(-1, 1), (0, 0.003)], 3, lr=0.5)
+    np.testing.assert_array_equal(b.labels, [[0, 0, 1]] * 3)
+    np.testing.assert_array_equal(b.ends, [(0, 0), (0, 0.003)])
+
+
+def test_at_most_64_points_are_told_apart():
+    # the same over y in [0, 1] with 70 rows: 70 ends 1/69 apart; the first 64
+    # found (in grid order, all of value 0) get a label, the rest none
+    _, b = _run(parse("x^2 + 0*y"), "gd", [(-1, 1), (0, 1)], 70, lr=0.5)
+    assert b.ends.shape == (64, 2)
+    np.testing.assert_array_equal(b.ends[:, 1], np.linspace(0, 1, 70)[:64])
+    np.testing.assert_array_equal(b.labels, np.tile([*range(64), *[-1] * 6], (70, 1)))
