@@ -177,13 +177,46 @@ class SurfaceView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         """The frame as this window draws it, with its own buffers: painted again
         into its back buffer and read back before any swap (the screen does not
         change). Once swapped, a back buffer is undefined: Qt's grab alone may
-        return anything. Empty until the view has been shown once."""
+        return anything. Before the view was first shown, drawn off screen; an
+        empty image only where no OpenGL context can be made."""
         if not self.isValid():
-            return QtGui.QImage()
+            return self._draw_off_screen()
         self.makeCurrent()
         GL.glViewport(0, 0, self.deviceWidth(), self.deviceHeight())
         self.paintGL()
         return super().grabFramebuffer()
+
+    def _draw_off_screen(self) -> QtGui.QImage:
+        """The frame at the container's size, drawn into a framebuffer object of a
+        context made for it. The context shares the application's GL resources, as
+        the window's own will: the items initialised here draw there later."""
+        size = self.container.size()
+        self.resize(max(size.width(), 1), max(size.height(), 1))  # the projection's
+        if self._fitted_size != (self.width(), self.height()):
+            self.fit_camera()
+        context = QtGui.QOpenGLContext()
+        context.setShareContext(QtGui.QOpenGLContext.globalShareContext())
+        context.setFormat(surface_format())
+        surface = QtGui.QOffscreenSurface()
+        surface.setFormat(context.format())
+        surface.create()
+        if not (context.create() and context.makeCurrent(surface)):
+            return QtGui.QImage()
+        try:
+            w, h = self.deviceWidth(), self.deviceHeight()
+            attachment = QtOpenGL.QOpenGLFramebufferObject.Attachment.CombinedDepthStencil
+            frame = QtOpenGL.QOpenGLFramebufferObject(w, h, attachment)
+            frame.bind()
+            for item in self.items:
+                if not item.isInitialized():
+                    item.initialize()
+            GL.glViewport(0, 0, w, h)
+            self.paintGL()
+            image = frame.toImage()
+            frame.release()
+        finally:
+            context.doneCurrent()
+        return image
 
     # events a widget would handle by itself ----------------------------------------
     def _show_tooltip(self) -> None:

@@ -338,7 +338,7 @@ class MainWindow(QtWidgets.QMainWindow):
         sits (a native child window, which `QWidget.grab` leaves blank)."""
         image = self.grab().toImage()
         box = self.surface_view.container
-        if box.isVisible():
+        if box.isVisibleTo(self):  # also before the window is first shown
             painter = QtGui.QPainter(image)
             try:
                 painter.drawImage(
@@ -353,7 +353,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def grab_view(self, which: str) -> QtGui.QImage:
         if which == "surface":
-            return self.surface_view.grabFramebuffer()
+            if not self.isVisible():
+                self.grab()  # lays the window out: the view's size is the one it will have
+            image = self.surface_view.grabFramebuffer()
+            if image.isNull():
+                raise OSError("the 3D view could not be drawn (no OpenGL context)")
+            return image
         widget = self.curve_view if self.session.dimension == 1 else self.map_view
         return widget.grab().toImage()
 
