@@ -19,8 +19,10 @@ from .trace import Trace, build_trace, plan_trace
 _FALLBACK = (ArithmeticError, ValueError)  # math's domain and overflow errors
 MAX_DERIVATIVE_NODES = 400_000
 # From this many points on, inputs of one shape run the code that writes into
-# reused buffers (codegen.emit_buffers); below, its ``out=`` calls cost more.
-BUFFERS_MIN_SIZE = 1024
+# reused buffers (codegen.emit_buffers); below, its ``out=`` calls cost more, and
+# a few calls do not repay compiling a second program (~0.3 ms): the critical-point
+# search's 1024 seeds, on every function switch, run the general code.
+BUFFERS_MIN_SIZE = 2048
 
 
 def parse(text: str, variables: Sequence[str] | None = None) -> Function:

@@ -17,6 +17,7 @@ import numpy as np
 from explorer.engine import Function
 
 Box = tuple[tuple[float, float], tuple[float, float]]
+LINES = contourpy.LineType.Separate
 PATCH_HALF = 0.18  # overlay patches span this fraction of each axis on either side
 
 
@@ -201,12 +202,9 @@ def contours(
     """Contour lines, and label positions: one at the middle of each line longer
     than `label_gap`, none closer than `label_gap` to another label, all `within`."""
     (x0, x1), (y0, y1) = within or ((-np.inf, np.inf), (-np.inf, np.inf))
-    # contourpy wants z[row=y, col=x] (NaN it masks itself)
-    gen = contourpy.contour_generator(*s.rows, z=s.z.T, line_type=contourpy.LineType.Separate)
     lines: list[np.ndarray] = []
     line_levels: list[float] = []
-    for level in levels:
-        found = gen.lines(level)
+    for level, found in zip(levels, _level_lines(s, levels), strict=True):
         lines += found
         line_levels += [level] * len(found)
     sep = np.full((1, 2), np.nan)
@@ -226,6 +224,48 @@ def contours(
         if all(np.hypot(at[0] - x, at[1] - y) >= label_gap for x, y, _ in labels):
             labels.append((float(at[0]), float(at[1]), float(level)))
     return Contours(np.asarray(levels), joined, np.array(labels).reshape(-1, 3))
+
+
+def _level_lines(s: Grid, levels: np.ndarray) -> list[list[np.ndarray]]:
+    """contourpy's lines of each level. contourpy visits every cell of the grid
+    for each level; a level that f crosses only in a small part of it (a bump on
+    a flat plain, a wide padded map) is traced on that part alone, which gives
+    the same lines."""
+    z = s.z.T  # contourpy wants z[row=y, col=x] (NaN it masks itself)
+    rows = _crossed(z, 1, levels)
+    cols = _crossed(z, 0, levels)
+    whole = None
+    found = []
+    for level, (r0, r1), (c0, c1) in zip(levels, rows, cols, strict=True):
+        if r1 <= r0 or c1 <= c0:
+            found.append([])
+            continue
+        if (r1 - r0) * (c1 - c0) > 0.4 * z.size:  # the whole grid's generator is cheaper
+            if whole is None:
+                whole = contourpy.contour_generator(*s.rows, z=z, line_type=LINES)
+            found.append(whole.lines(level))
+            continue
+        part = (slice(r0, r1), slice(c0, c1))
+        gen = contourpy.contour_generator(
+            s.rows[0][part], s.rows[1][part], z[part], line_type=LINES
+        )
+        found.append(gen.lines(level))
+    return found
+
+
+def _crossed(z: np.ndarray, axis: int, levels: np.ndarray) -> list[tuple[int, int]]:
+    """For each level, the rows (axis 1) or columns (axis 0) of `z` holding every
+    cell whose corners' values reach from below to above it, as (first, last + 1)."""
+    lo, hi = np.fmin.reduce(z, axis=axis), np.fmax.reduce(z, axis=axis)  # NaN only if all are
+    band_lo, band_hi = np.fmin(lo[:-1], lo[1:]), np.fmax(hi[:-1], hi[1:])  # between neighbours
+    levels = np.asarray(levels, dtype=np.float64)[:, None]
+    crossed = (band_lo <= levels) & (levels <= band_hi)  # (level, band)
+    any_ = crossed.any(axis=1)
+    first = np.argmax(crossed, axis=1)
+    last = crossed.shape[1] - np.argmax(crossed[:, ::-1], axis=1)
+    return [
+        (int(a), int(b) + 1) if ok else (0, 0) for a, b, ok in zip(first, last, any_, strict=True)
+    ]
 
 
 def intersect(a: Box, b: Box) -> Box | None:

@@ -170,3 +170,13 @@ def test_newtons_two_variable_step_is_the_pseudo_inverse_of_lapacks_eigen_decomp
     assert np.all(np.abs(got - want) <= 1e-11 * scale + 1e-300)
     assert np.array_equal(got[0], [0.0, 0.0])
     np.testing.assert_allclose(got[4], [0.25 * (g[4, 0] + g[4, 1])] * 2, rtol=1e-14)  # vvᵀg/λ
+
+
+def test_the_seeds_compile_no_second_program():
+    """One pass over the seeds does not repay compiling the engine's buffer-reusing
+    programs (~0.3 ms each, on every function switch): the search runs the
+    general ones, which its shrinking Newton batches need anyway."""
+    f = parse("sin(3x)*cos(2y)")
+    critical_points(f, [(-2, 2), (-2, 2)])
+    assert not {"_gradient_buffers", "_hessian_buffers", "_vg_buffers"} & set(vars(f))
+    assert {"_gradient_array", "_hessian_programs"} <= set(vars(f))
