@@ -166,10 +166,6 @@ class Function:
         return self._compile_into([self.output, *self._reverse[0]], buffers=True)
 
     @_built_once
-    def _gradient_array(self) -> Callable:
-        return self._compile_into(self._reverse[0])
-
-    @_built_once
     def _gradient_buffers(self) -> Callable:
         return self._compile_into(self._reverse[0], buffers=True)
 
@@ -271,10 +267,14 @@ class Function:
         if found is not None:
             return found[1]
         arrays, shape = self._arrays(xs)
-        out = np.empty((self.dimension, *shape))
-        program = self._gradient_buffers if _fills(arrays, shape) else self._gradient_array
         with np.errstate(all="ignore"):
-            return program(*arrays, out)
+            if _fills(arrays, shape):
+                return self._gradient_buffers(*arrays, np.empty((self.dimension, *shape)))
+            # the value's program, which computes the value anyway: one program less
+            # to compile for each function (the buffers' saves the value's writes)
+            out = np.empty((self.dimension + 1, *shape))
+            self._vg_array(*arrays, out)
+            return out[1:]
 
     def hessian(self, *xs) -> np.ndarray:
         """The Hessian, shape ``(n, n, *broadcast)``, symmetric."""

@@ -179,4 +179,4 @@ def test_the_seeds_compile_no_second_program():
     f = parse("sin(3x)*cos(2y)")
     critical_points(f, [(-2, 2), (-2, 2)])
     assert not {"_gradient_buffers", "_hessian_buffers", "_vg_buffers"} & set(vars(f))
-    assert {"_gradient_array", "_hessian_programs"} <= set(vars(f))
+    assert {"_vg_array", "_hessian_programs"} <= set(vars(f))
