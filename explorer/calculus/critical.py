@@ -203,6 +203,7 @@ def _newton(
     The seeds run along the last axis of every array here: numpy reduces a
     short last axis (the n coordinates) many times slower than a long one."""
     span = (box[:, 1] - box[:, 0])[:, None]
+    low, high = box[:, :1] - 0.25 * span, box[:, 1:] + 0.25 * span  # where a seed may go
     g, h = at_start if at_start is not None else (f.gradient(*x), None)
     active = np.all(np.isfinite(g), axis=0)
     for k in range(max_iter):
@@ -214,8 +215,10 @@ def _newton(
             g, h = f.gradient(*xa), f.hessian(*xa)
         else:
             g, h = g[:, idx], h[..., idx]
-        ok = np.all(np.isfinite(h), axis=(0, 1)) & np.all(np.isfinite(g), axis=0)
-        step = _newton_step(np.where(ok, h, 0.0), np.where(ok, g, 0.0))
+        ok = np.isfinite(h).all(axis=(0, 1)) & np.isfinite(g).all(axis=0)
+        if not ok.all():
+            h, g = np.where(ok, h, 0.0), np.where(ok, g, 0.0)
+        step = _newton_step(h, g)
         # A step longer than the box is a jump into the unknown: shorten it.
         longest = np.max(np.abs(step) / span, axis=0)
         step /= np.maximum(1.0, longest)
@@ -223,11 +226,9 @@ def _newton(
         # point the gradient is tiny long before the point is accurate.
         moving = np.max(np.abs(step) / span, axis=0) > 1e-13
         new = xa - step
-        inside = np.all(
-            (new >= box[:, :1] - 0.25 * span) & (new <= box[:, 1:] + 0.25 * span), axis=0
-        )
-        x[:, idx] = np.where(moving & ok, new, xa)
-        active[idx] &= moving & ok & inside
+        keep = moving & ok
+        x[:, idx] = np.where(keep, new, xa)
+        active[idx] = keep & ((new >= low) & (new <= high)).all(axis=0)
     return x
 
 
@@ -246,14 +247,30 @@ def _newton_step(h: np.ndarray, g: np.ndarray) -> np.ndarray:
 
 
 def _newton_step_2d(h: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """`_newton_step` for two variables, its eigen-decomposition in closed form
-    (a LAPACK call per 2×2 matrix costs more than the rest of Newton's step).
+    """`_newton_step` for two variables in closed form (a LAPACK call per 2×2
+    matrix costs more than the rest of Newton's step): H⁻¹g where both of H's
+    eigenvalues are far from 0 (most seeds), else through its eigenvectors.
     Each Hessian is scaled by its largest entry first, as LAPACK does, so that
     nothing overflows."""
     a, b, c = h[0, 0], h[0, 1], h[1, 1]
     scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), np.abs(c))
     scale = np.where(scale > 0, scale, 1.0)
     a, b, c = a / scale, b / scale, c / scale
+    det = a * c - b * b  # λ₁λ₂ of the scaled H, whose |λ| ≤ 2: both above 5e-7 here
+    firm = np.abs(det) > 1e-6
+    g0, g1 = g[0] / scale, g[1] / scale
+    safe = np.where(firm, det, 1.0)
+    inverse = np.stack([(c * g0 - b * g1) / safe, (a * g1 - b * g0) / safe])
+    if firm.all():
+        return inverse
+    return np.where(firm, inverse, _eigen_step_2d(a, b, c, scale, g))
+
+
+def _eigen_step_2d(
+    a: np.ndarray, b: np.ndarray, c: np.ndarray, scale: np.ndarray, g: np.ndarray
+) -> np.ndarray:
+    """H⁺g through the eigenvectors of H = scale·[[a, b], [b, c]]: the directions of
+    eigenvalues under 1e-12 of the largest are left out."""
     half_gap = 0.5 * (a - c)
     mean, radius = 0.5 * (a + c), np.hypot(half_gap, b)
     low, high = (mean - radius) * scale, (mean + radius) * scale  # eigenvalues

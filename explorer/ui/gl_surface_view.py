@@ -367,11 +367,11 @@ class SurfaceAdapter(Adapter):
         m = self.session.surface_mesh()
         zr = self.session.zrange()
         scale, offset = self.view.cube_map()
-        # normals transform by the inverse scale; normalized in float64, per
-        # component (the same sums as np.linalg.norm's, which reduces a length-3
-        # last axis slowly)
+        # normals transform by the inverse scale; normalized in float32, the
+        # precision GL draws them in, per component (the same sums as
+        # np.linalg.norm's, which reduces a length-3 last axis slowly)
         with np.errstate(all="ignore"):
-            n = m.normals / scale
+            n = np.divide(m.normals, scale, out=np.empty(m.normals.shape, np.float32))
             x, y, z = n[..., 0], n[..., 1], n[..., 2]
             n /= np.sqrt((x * x + y * y) + z * z)[..., None]
         n[~(np.isfinite(x) & np.isfinite(y) & np.isfinite(z))] = (0.0, 0.0, 1.0)

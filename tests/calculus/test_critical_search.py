@@ -172,6 +172,21 @@ def test_newtons_two_variable_step_is_the_pseudo_inverse_of_lapacks_eigen_decomp
     np.testing.assert_allclose(got[4], [0.25 * (g[4, 0] + g[4, 1])] * 2, rtol=1e-14)  # vvᵀg/λ
 
 
+@pytest.mark.parametrize("small", [1.1e-6, 0.9e-6, 2e-6, 8e-7])
+@pytest.mark.parametrize("turn", [0.0, np.pi / 4, 1.0])
+def test_newtons_step_on_either_side_of_where_its_closed_form_inverse_stops(small, turn):
+    """Eigenvalues 1 and `small` (scaled λ₁λ₂ = 1e-6 is the switch to the eigenvectors):
+    both ways agree with LAPACK to what a condition number of 1e6 allows."""
+    from explorer.calculus.critical import _newton_step
+
+    r = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    h = (r @ np.diag([1.0, small]) @ r.T)[None]
+    g = np.random.default_rng(3).normal(size=(1, 2))
+    want = pseudo_inverse_step(h, g)
+    got = _newton_step(np.moveaxis(h, 0, -1).copy(), g.T.copy()).T
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-9 * np.abs(want).max())
+
+
 def test_the_seeds_compile_no_second_program():
     """One pass over the seeds does not repay compiling the engine's buffer-reusing
     programs (~0.3 ms each, on every function switch): the search runs the
