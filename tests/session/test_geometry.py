@@ -390,3 +390,46 @@ def test_a_tiny_step_on_a_flat_stretch_is_not_cut():
     # ten times larger it is drawn as a break
     f = parse("f(x) = abs(x) - x + 0.01*sign(x - 0.3)")
     assert np.isnan(geometry.curve(f, np.array([0.0]), (-1.0, 1.0), 10).xs).sum() == 1
+
+
+def test_auto_range_keeps_the_whole_range_for_a_neighbourhood_without_spread():
+    z = np.concatenate([np.full(900, 50.2), np.linspace(0.0, 100.0, 100)])
+    assert geometry.auto_range(z, np.array([50.2, 50.2]))[1] > 100  # no spread: no window
+
+
+def test_auto_range_keeps_the_whole_range_at_exactly_five_times_the_percentiles():
+    # 1st and 99th of 100 values are v[1] = 0 and v[98] = 1; the full range −2 … 3 is 5 times
+    z = np.concatenate([[-2.0], np.linspace(0.0, 1.0, 98), [3.0]])
+    np.testing.assert_allclose(geometry.auto_range(z), (-2.1, 3.1))
+
+
+def test_a_curve_closes_its_range_around_a_flat_point():
+    # exp(−100x²) at x = 0.8: nearly 0 there and over most of [−1, 1]; the peak is cut
+    c = geometry.curve(parse("f(x) = exp(-100*x^2)"), np.array([0.8]), (-1.0, 1.0), 10)
+    assert c.auto_range[1] < 1e-7
+
+
+def test_contour_labels_of_a_line_of_exactly_the_gap_and_in_its_middle():
+    g = geometry.grid(parse("f(x, y) = x + 0*y"), (0, 1), np.zeros(2), ((0.0, 1.0), (0.0, 2.0)), 11)
+    c = geometry.contours(g, np.array([0.3]))
+    line = c.lines[:-1]
+    length = float(np.hypot(*np.diff(line, axis=0).T).sum())
+    assert length == pytest.approx(2.0)
+    assert geometry.contours(g, np.array([0.3]), label_gap=length).labels.shape == (1, 3)
+    none = geometry.contours(g, np.array([0.3]), label_gap=np.nextafter(length, 3.0))
+    assert none.labels.shape == (0, 3)
+    # the label sits within a step of the middle, y = 1
+    ((x, y, _),) = geometry.contours(g, np.array([0.3]), label_gap=1.0).labels
+    assert abs(y - 1.0) <= 2 / 21 + 1e-12
+
+
+def test_the_gradient_field_along_y_is_centred_on_its_cells_with_a_head_of_0_3():
+    f = parse("f(x, y) = 0*x + y")
+    a = geometry.gradient_field(f, (0, 1), np.zeros(2), ((0.0, 1.0), (0.0, 1.0)), count=2)
+    starts, tips = a[0::7], a[1::7]
+    np.testing.assert_allclose(
+        (starts + tips) / 2, [[0.25, 0.25], [0.25, 0.75], [0.75, 0.25], [0.75, 0.75]]
+    )
+    np.testing.assert_allclose(tips - starts, [[0.0, 0.425]] * 4)
+    # each barb is 0.3 of the arrow long
+    np.testing.assert_allclose(np.hypot(*(a[3::7] - tips).T), 0.3 * 0.425)

@@ -430,3 +430,21 @@ def test_the_steepest_direction_of_a_gentle_slope(bowl):
     s = bowl.slopes(n=5)
     assert s.steepest == pytest.approx(np.arctan2(-0.6, -0.2) + 2 * np.pi)
     assert s.gradient_norm == pytest.approx(0.4**0.5)
+
+
+def test_a_new_session_has_no_wireframe_and_float_settings(qapp):
+    s = Session()
+    assert s.quadratic_wireframe is False
+    s.set_epsilon([1, 2])
+    assert s.epsilon.dtype == np.float64
+    with pytest.raises(ValueError, match="^the direction needs a finite angle$"):
+        s.set_direction(np.inf)
+    s.set_text("x^2")
+    with pytest.raises(ValueError, match="^a surface needs two plotted variables$"):
+        s.surface()
+
+
+def test_a_preset_after_a_restored_session(bowl):
+    bowl.from_dict(bowl.to_dict())
+    bowl.load_preset(presets.DEFAULT)
+    assert bowl.preset == presets.DEFAULT.name and bowl.overlays["quadratic"]

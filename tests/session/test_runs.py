@@ -470,3 +470,35 @@ def test_the_basins_of_a_function_of_one_variable(runs):
     *_, basins = list(runs.basins_job(n=3))
     assert basins.labels.shape == (3, 3) and (basins.labels == 0).all()
     np.testing.assert_allclose(basins.ends, [[0.0, 0.0]], atol=1e-3)
+
+
+def test_removing_past_the_end_changes_nothing(runs):
+    runs.add()
+    runs.add()
+    runs.remove(2)
+    assert len(runs.entries) == 2
+
+
+def test_a_saved_start_of_whole_numbers_is_kept_as_floats(runs):
+    s = runs.session
+    s.pending_runs = [
+        {"method": "gd", "params": {"lr": 0.1}, "start": [1, 1], "steps": 1, "trajectory": None}
+    ]
+    s.function_changed.emit()
+    assert runs.entries[0].start.dtype == np.float64
+    assert runs.record()[0]["start"] == [1.0, 1.0] and type(runs.record()[0]["start"][0]) is float
+
+
+def test_the_basins_job_takes_at_most_2000_steps(runs):
+    runs.set_param("max_steps", 5000)
+    runs.set_param("tol", 0.0)
+    progress = list(runs.basins_job(n=2))[:-1]
+    assert progress[0] == 1 / 2000 and progress[-1] <= 1.0  # fractions of 2000 steps
+
+
+def test_a_step_arrow_from_the_lower_edge(runs):
+    # at (1, −2), on the box's lower edge, −η∇f = −0.1·(2, −12) = (−0.2, 1.2) goes inside
+    runs.session.set_point([1.0, -2.0])
+    runs.add()
+    (arrow,) = runs.step_arrows()
+    assert arrow.path.shape == (STEP_SAMPLES, 3) and arrow.path[0, 1] == -2.0
