@@ -2,10 +2,12 @@
 f(x, y) = −x·y + |y| at (2, −3), whose nodes are x, y, t2 = −x, t3 = t2·y,
 t4 = |y| and f = t3 + t4 (so f = 6 + 3 = 9, ∂f/∂x = 3, ∂f/∂y = −2 − 1 = −3)."""
 
+import math
+
 import pytest
 
 from explorer.engine import parse
-from explorer.session.graph_view import MAX_DRAWN, GraphModel, Step
+from explorer.session.graph_view import MAX_DRAWN, GraphModel, Step, fmt
 
 
 @pytest.fixture
@@ -87,3 +89,37 @@ def test_the_layout_runs_from_the_borders_with_bends_on_every_layer():
     (a, b) = [r for e, r in zip(m.edges, lay.routes, strict=True) if (e.source, e.target) == (0, 1)]
     sy = lay.centers[0][1]
     assert (a[0][1] - sy, b[0][1] - sy) == (-6.0, 6.0)
+
+
+def _named(definitions: int) -> str:
+    lines = [
+        f"d{k} = sin({k + 1}x + y) * exp(-{k + 1}y) + cos(x - {k}y)" for k in range(definitions)
+    ]
+    return "; ".join([*lines, "f = " + " + ".join(f"d{k}" for k in range(definitions))])
+
+
+def test_a_collapsed_graph_in_forward_mode_and_its_paths():
+    m = GraphModel(parse(_named(20)), (0.3, 0.2))
+    assert m.collapsed
+    x, d0, f = m.names.index("x"), m.names.index("d0"), m.output
+    assert m.step_text(Step("tangent", x), "x") == "x = 0.3,   ∂x/∂x = 1   (the seed)"
+    # d0 = sin(x + y)·e^(−y) + cos(x): ∂d0/∂x = cos(x + y)·e^(−y) − sin(x)
+    value = math.sin(0.5) * math.exp(-0.2) + math.cos(0.3)
+    slope = math.cos(0.5) * math.exp(-0.2) - math.sin(0.3)
+    assert m.step_text(Step("tangent", d0), "x") == (f"d0 = {fmt(value)},   ∂d0/∂x = {fmt(slope)}")
+    # x feeds every definition, each definition only f
+    on = {(m.names[m.edges[k].source], m.names[m.edges[k].target]) for k in m.path_edges(x)}
+    assert on == {("x", f"d{k}") for k in range(20)} | {(f"d{k}", "f") for k in range(20)}
+    assert {(m.edges[k].source, m.edges[k].target) for k in m.path_edges(d0)} == {(d0, f)}
+
+
+def test_a_collapsed_graph_too_large_to_draw_says_so_without_the_hint():
+    text = "; ".join(
+        [
+            *(f"d{k} = x*{k + 2}" for k in range(601)),
+            "f = " + " + ".join(f"d{k}" for k in range(601)),
+        ]
+    )
+    m = GraphModel(parse(text), [1.0])
+    assert m.collapsed and not m.drawable
+    assert m.note == "603 nodes: too many to draw"
