@@ -19,6 +19,7 @@ from explorer.session.persistence import EPSILON_LIMIT
 
 from . import style
 from .qt_number_field import NumberField
+from .qt_rich_text import RichText
 
 KIND_COLORS = {
     **{k: "#{:02x}{:02x}{:02x}".format(*v) for k, v in style.CRITICAL.items()},
@@ -28,6 +29,7 @@ KIND_COLORS = {
 }
 EPS_FIELD_WIDTH = 130  # one ε label and field; the grid puts as many in a row as fit
 PAD = 0.02  # of the error plot's range, on each side
+PLOT_HEIGHT = 220  # fixed: the plot never absorbs a change in the height of the text above
 TABLE = "<div style='white-space:pre'>{}</div>"  # monospace lines, spaces kept
 
 
@@ -92,10 +94,9 @@ class InspectorPanel(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)  # narrow docks need every pixel for the tables
         mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
-        self.summary = self._label(mono)  # point, value, gradient, kind: lines that wrap
-        self.matrices = self._label(mono)  # Hessian and eigen table: as wide as they are
-        self.matrices.setWordWrap(False)
-        self.models = self._label(mono)  # the two Taylor models, wrapping between terms
+        self.summary = RichText(mono)  # point, value, gradient, kind: lines that wrap
+        self.matrices = RichText(mono, wrap=False)  # Hessian and eigen table: as wide as they are
+        self.models = RichText(mono)  # the two Taylor models, wrapping between terms
         for label in (self.summary, self.matrices, self.models):
             layout.addWidget(label)
 
@@ -113,12 +114,11 @@ class InspectorPanel(QtWidgets.QWidget):
         self._eps_labels: list[QtWidgets.QLabel] = []
         self._eps_for: tuple[str, ...] = ()
         self._eps_columns = 0
-        self.table = self._label(mono)
-        self.table.setWordWrap(False)
+        self.table = RichText(mono, wrap=False)
         inner.addWidget(self.table)
         self.plot = pg.PlotWidget(background=style.BACKGROUND, enableMenu=False)  # a fixed view
         self.plot.setLogMode(x=True, y=True)
-        self.plot.setMinimumHeight(150)
+        self.plot.setFixedHeight(PLOT_HEIGHT)
         self.plot.setLabel("bottom", "|ε|")
         self.plot.setLabel("left", "|error|")
         self.plot.addLegend(offset=(5, 5), labelTextSize="8pt")
@@ -146,18 +146,11 @@ class InspectorPanel(QtWidgets.QWidget):
         session.surface_changed.connect(self._on_point_changed)
         session.point_changed.connect(self._on_point_changed)
         session.epsilon_changed.connect(self._on_point_changed)
+        self._held_width = -1  # the width the wrapped labels' heights are held at
         self._on_function_changed()
 
-    @staticmethod
-    def _label(font: QtGui.QFont) -> QtWidgets.QLabel:
-        label = QtWidgets.QLabel()
-        label.setTextFormat(QtCore.Qt.TextFormat.RichText)
-        label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setWordWrap(True)
-        label.setFont(font)
-        return label
-
     def _on_function_changed(self) -> None:
+        self._release_heights()
         names = self.session.function.variables
         if names != self._eps_for:
             self._build_eps_fields(names)
@@ -195,6 +188,22 @@ class InspectorPanel(QtWidgets.QWidget):
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._reflow_eps()
+        if self.width() != self._held_width:
+            self._release_heights()
+
+    def _hold_heights(self) -> None:
+        """The wrapped labels keep the tallest height they had at this width for this
+        function, so that a point move whose numbers wrap to a line fewer moves nothing
+        below them (each move would lay out and paint the panel again: ~3 ms a step)."""
+        self._held_width = self.width()
+        for label in (self.summary, self.models):
+            need = label.heightForWidth(label.width())
+            if need > label.minimumHeight():
+                label.setMinimumHeight(need)
+
+    def _release_heights(self) -> None:
+        for label in (self.summary, self.models):
+            label.setMinimumHeight(0)
 
     def _on_eps_edited(self) -> None:
         self.session.set_epsilon([b.value() for b in self.eps_boxes])
@@ -229,6 +238,7 @@ class InspectorPanel(QtWidgets.QWidget):
                 f"<b>linear</b> {html.escape(formula(info.linear, names))}<br>"
                 f"<b>quadratic</b> {html.escape(formula(info.quadratic, names))}"
             )
+        self._hold_heights()
         for b, e in zip(self.eps_boxes, s.epsilon, strict=False):
             if b.value() != e:
                 b.setValue(float(e))
