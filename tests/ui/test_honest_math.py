@@ -5,12 +5,15 @@ the function they were made for."""
 from PyQt6 import QtWidgets
 
 from explorer.ui import style
+from explorer.ui.qt_rich_text import RichText
 
 from .conftest import gl_pixels, near, settle, widget_pixels
 
 
 def _texts(widget) -> str:
-    return " ".join(label.text() for label in widget.findChildren(QtWidgets.QLabel))
+    """The text of every label and rich-text block in `widget`."""
+    blocks = widget.findChildren(QtWidgets.QLabel) + widget.findChildren(RichText)
+    return " ".join(block.text() for block in blocks)
 
 
 def test_at_a_corner_no_tangent_plane_or_arrow_is_drawn(window, qtbot):
