@@ -82,6 +82,7 @@ def newton_step(
         out.mu[rows] = np.where(shrunk < 1e-8 * scale[rows], 0.0, shrunk)
         out.failed[rows] = False
         todo = todo[~ok]
-        mu[todo] = np.maximum(10 * mu[todo], 1e-4 * scale[todo])
+        with np.errstate(over="ignore"):  # past the floats' range μ = inf: a null step
+            mu[todo] = np.maximum(10 * mu[todo], 1e-4 * scale[todo])
     out.mu[todo] = mu[todo]
     return out

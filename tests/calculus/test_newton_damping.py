@@ -112,3 +112,52 @@ def test_each_row_of_a_batch_is_judged_on_its_own():
     np.testing.assert_array_equal(both.x[1], alone.x[0])
     g, h = np.array([2 + 0.5 / math.sqrt(2), 2.0]), np.array([2 - 0.25 * 2**-1.5, 2.0])
     np.testing.assert_allclose(both.x[1], [1.0, 1.0] - g / h, rtol=1e-12)
+
+
+def test_an_infinite_hessian_entry_counts_as_no_curvature():
+    # x^1.5 + y² at (0, 1): ∂²f/∂x² = inf is taken as 0, so H = diag(0, 2), s = 3,
+    # λ_min = 0 ≤ 1e-12·s: μ starts at 1e-3·s and y moves by −2/(2 + μ)
+    out = _step("x^1.5 + y^2", (0.0, 1.0))
+    assert out.damping[0] == pytest.approx(3e-3, rel=1e-12)
+    np.testing.assert_allclose(out.x[0], [0.0, 1.0 - 2 / (2 + 3e-3)], rtol=1e-12)
+    # a given μ that brings λ_min + μ exactly to the bound 1e-12·s is still shifted
+    at_bound = _step("x^1.5 + y^2", (0.0, 1.0), mu=1e-12 * 3.0)
+    assert at_bound.damping[0] == pytest.approx(3e-3, rel=1e-9)
+
+
+def test_an_overshooting_step_that_still_decreases_f_is_taken_undamped():
+    # x² + 4y² from (1, 1) with η = 1.8: x ← x − 1.8·x lands on (−0.8, −0.8);
+    # f falls from 5 to 3.2, exactly the model's prediction, above a tenth of it
+    out = _step("x^2 + 4*y^2", (1.0, 1.0), lr=1.8)
+    assert out.damping[0] == 0.0
+    np.testing.assert_allclose(out.x[0], [-0.8, -0.8], rtol=1e-14)
+
+
+def test_below_rounding_each_row_compares_its_own_gradients():
+    # the rounding-level f of above, η = 3: row (2, 0) with μ = 0 overshoots and
+    # its gradient doubles (refused, then μ = 1e-4·s), row (101, 0) with μ = 10 takes
+    # a short step and its gradient shrinks (taken); neither sees the other's
+    f = parse("1e6 + 1e-11*((x - 1)^2 + y^2)")
+    rows = np.array([[2.0, 0.0], [101.0, 0.0]])
+    value, grad = f.value_and_gradient(*rows.T)
+    out = newton_step(f, rows, value, grad.T, np.array([0.0, 10.0]), 3.0)
+    mu = 1e-4 * (1 + 2e-11)
+    np.testing.assert_allclose(out.damping, [mu, 10.0], rtol=1e-12)
+    np.testing.assert_allclose(
+        out.x[:, 0], [2 - 3 * 2e-11 / (2e-11 + mu), 101 - 3 * 2e-9 / (10 + 2e-11)]
+    )
+
+
+def test_a_step_below_the_floats_resolution_is_no_step():
+    # μ = 1e6 against H = 2e-30: every trial moves x by less than its last bit;
+    # the same point with the same gradient is no progress, so the run stalls
+    f = parse("1e-30*(x^2 + y^2)")
+    run = optimizer("newton", f, (1.0, 2.0), damping=1e6, tol=0.0, max_steps=50)
+    assert run.run() == "stalled" and run.steps == 0
+
+
+def test_mu_growing_past_the_floats_range_gives_no_warning():
+    # 1e306·sin(x) + y² at (π/2, 1): s ≈ 1e306, so sixty tenfold growths overflow μ
+    out = _step("1e306*sin(x) + y^2", (math.pi / 2, 1.0))
+    assert out.failed[0] and out.mu[0] == math.inf
+    np.testing.assert_array_equal(out.x[0], [math.pi / 2, 1.0])
