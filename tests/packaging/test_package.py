@@ -210,6 +210,17 @@ def test_bundled_window_reaches_its_first_frame(program, tmp_path):
     assert re.search(r"first frame \d+\.\d+ s", r.stdout), r.stdout + r.stderr
 
 
+def test_bundled_modules_are_stored_not_deflated(program):
+    """Inflating every module imported before the first frame slowed the installed
+    start (packaging/build_deb.py stores them): an entry is as long as its code."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    pyz = CArchiveReader(str(program)).open_embedded_archive("PYZ.pyz")
+    for name in ("explorer.engine.function", "numpy", "pyqtgraph", "OpenGL.GL"):
+        _, _, stored = pyz.toc[name]
+        assert stored >= len(pyz.extract(name, raw=True)), name
+
+
 @pytest.fixture(scope="module")
 def wheel_venv(tmp_path_factory) -> Path:
     """The wheel, built from the sources and installed into a fresh venv; its
