@@ -73,7 +73,24 @@ def make_app(argv: list[str]):
     import pyqtgraph as pg
 
     pg.setConfigOptions(antialias=True, foreground="k")
+    collect_garbage_on_the_gui_thread()
     return app
+
+
+_collector = None
+
+
+def collect_garbage_on_the_gui_thread() -> None:
+    """Python's cycle collector runs only from a timer of the event loop (pyqtgraph's
+    `GarbageCollector`), never at whatever allocation crosses its threshold: there it
+    could free a Python-owned graphics item in the middle of a scene's paint (a
+    segfault seen in the tests: an AxisItem deleted while its scene drew it) or
+    from a worker thread."""
+    global _collector
+    if _collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _collector = GarbageCollector(interval=0.5)
 
 
 def run_gui(argv: list[str]) -> int:

@@ -177,3 +177,25 @@ def test_a_window_deleted_before_its_queued_work_ran_is_left_alone(qapp, qtbot):
     w.deleteLater()
     QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete.value)
     settle(qtbot, 100)  # a queued call into the deleted window would raise here
+
+
+def test_garbage_cycles_are_collected_by_the_event_loop_only(window, qtbot):
+    """Automatic collection is off (it could free a graphics item during a paint);
+    cycles still go, from the event loop's timer."""
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    assert not gc.isenabled()
+    first = Node()
+    first.cycle = first
+    gone = weakref.ref(first)
+    del first
+    for _ in range(2 * gc.get_threshold()[0]):  # past the threshold, as a session's work is
+        loop = Node()
+        loop.cycle = loop
+    del loop
+    assert gone() is not None  # not collected at an allocation
+    qtbot.waitUntil(lambda: gone() is None, timeout=3000)
