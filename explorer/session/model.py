@@ -103,6 +103,7 @@ class Session(QObject):
     overlays_changed = pyqtSignal()
     epsilon_changed = pyqtSignal()
     direction_changed = pyqtSignal()
+    critical_ready = pyqtSignal()  # the critical points' search ran after waiting (`hold_critical`)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -116,6 +117,10 @@ class Session(QObject):
         self.preset: str | None = None
         self._remembered: dict[str, tuple[tuple[float, float], float]] = {}
         self._preset_overlays: tuple[str, ...] = ()  # turned on by the shown preset
+        self._critical_held = False
+        # connected first, so every view sees the hold ended by the change it redraws for
+        for signal in (self.function_changed, self.surface_changed, self.overlays_changed):
+            signal.connect(self._end_critical_hold)
         # a new session shows the default preset with the registry's default overlays
         self._apply(DEFAULT.text, parse(DEFAULT.text), DEFAULT.domain, DEFAULT.point)
         self.preset = DEFAULT.name
@@ -410,6 +415,25 @@ class Session(QObject):
             return embedded
 
         return self._cached("critical", in_slice)
+
+    def hold_critical(self) -> None:
+        """The critical points' views show none until `release_critical` (or any
+        change of what they show): the window's first frame does not wait for
+        their search (20–90 ms)."""
+        self._critical_held = True
+
+    def release_critical(self) -> None:
+        """End `hold_critical`: their views ask again (`critical_ready`)."""
+        if self._critical_held:
+            self._critical_held = False
+            self.critical_ready.emit()
+
+    def _end_critical_hold(self) -> None:
+        self._critical_held = False
+
+    def critical_found(self) -> CriticalPoints | None:
+        """`critical()`, or None while it is held back (`hold_critical`)."""
+        return None if self._critical_held else self.critical()
 
     def info(self) -> PointInfo:
         key = f"info:{self.point.tobytes().hex()}"

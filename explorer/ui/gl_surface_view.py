@@ -504,7 +504,7 @@ class CriticalAdapter(Adapter):
     """Critical points by kind, drawn whole on top of the surface like the point
     (at the bottom of a steep well the surface would hide half of each disc)."""
 
-    signals = ("function_changed", "surface_changed", "overlays_changed")
+    signals = ("function_changed", "surface_changed", "overlays_changed", "critical_ready")
 
     def __init__(self, view: SurfaceView) -> None:
         self.item = gl.GLScatterPlotItem(size=11, pxMode=True)
@@ -516,7 +516,9 @@ class CriticalAdapter(Adapter):
         s = self.session
         zr = s.zrange()
         self.shown = [
-            c for c in (s.critical() if s.overlays["critical"] else []) if zr[0] <= c.value <= zr[1]
+            c
+            for c in ((s.critical_found() or []) if s.overlays["critical"] else [])
+            if zr[0] <= c.value <= zr[1]
         ]
         self.item.setVisible(bool(self.shown))
         if self.shown:

@@ -43,6 +43,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.session = Session(self)
         self.runs = Runs(self.session, self)  # before the last session: it replays its runs
         self._restore_session()  # before the views, which are then built once, for it
+        if self.session.overlays["critical"]:  # markers drawn just after the first frame
+            self.session.hold_critical()
         self.session_files = SessionFiles(self, settings)  # title, open/save, recent, examples
         self.resize(1400, 860)
 
@@ -93,6 +95,7 @@ class MainWindow(QtWidgets.QMainWindow):
         s.surface_changed.connect(self._on_point_changed)
         s.surface_changed.connect(self._on_overlays_changed)
         s.overlays_changed.connect(self._on_overlays_changed)
+        s.critical_ready.connect(self._show_critical_note)
         self._on_function_changed()
         self._on_overlays_changed()
         self.restore()
@@ -185,8 +188,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _after_first_frame(self) -> None:
         """What the first frame does not show: the descent panel, whose menu and
-        shortcuts work without its tab."""
+        shortcuts work without its tab, and a restored session's critical points."""
         self.docks["descent"].panel()
+        self.session.release_critical()
 
     @property
     def curve_view(self) -> CurveView:
@@ -291,8 +295,8 @@ class MainWindow(QtWidgets.QMainWindow):
         about an earlier function is taken back."""
         s, bar = self.session, self.statusBar()
         notes = []
-        if s.overlays["critical"]:
-            found = s.critical()
+        found = s.critical_found() if s.overlays["critical"] else None
+        if found is not None:
             if found.continuum:
                 notes.append(
                     "Critical points are not isolated here (a flat region or a curve of them): "

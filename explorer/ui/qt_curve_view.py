@@ -96,7 +96,7 @@ class ModelAdapter(PlotAdapter):
 
 
 class CriticalAdapter(PlotAdapter):
-    signals = ("function_changed", "surface_changed", "overlays_changed")
+    signals = ("function_changed", "surface_changed", "overlays_changed", "critical_ready")
 
     def __init__(self, view: CurveView, name: str) -> None:
         self.item = critical_markers(view.session)
@@ -104,7 +104,7 @@ class CriticalAdapter(PlotAdapter):
 
     def redraw(self) -> None:
         s = self.session
-        found = s.critical() if s.overlays["critical"] else []
+        found = (s.critical_found() or []) if s.overlays["critical"] else []
         show_critical(self.item, found, [c.point[0] for c in found], [c.value for c in found])
 
 

@@ -363,7 +363,7 @@ class DirectionAdapter(OverlayAdapter):
 class CriticalAdapter(OverlayAdapter):
     """Critical points, coloured and shaped by kind."""
 
-    signals = ("function_changed", "surface_changed", "overlays_changed")
+    signals = ("function_changed", "surface_changed", "overlays_changed", "critical_ready")
 
     def __init__(self, view: MapView, name: str) -> None:
         self.item = critical_markers(view.session)
@@ -371,7 +371,7 @@ class CriticalAdapter(OverlayAdapter):
 
     def redraw(self) -> None:
         s = self.session
-        found = s.critical() if self.on() else []
+        found = (s.critical_found() or []) if self.on() else []
         a, b = s.axes
         show_critical(self.item, found, [c.point[a] for c in found], [c.point[b] for c in found])
 

@@ -199,3 +199,39 @@ def test_garbage_cycles_are_collected_by_the_event_loop_only(window, qtbot):
     del loop
     assert gone() is not None  # not collected at an allocation
     qtbot.waitUntil(lambda: gone() is None, timeout=3000)
+
+
+def test_a_restored_sessions_critical_points_follow_the_first_frame(qapp, qtbot, tmp_path):
+    """A session restored with its critical points shown: the first frame does not
+    wait for their search; the markers on both views come right after it."""
+    ini = str(tmp_path / "settings.ini")
+    first = new_window(qtbot, QtCore.QSettings(ini, QtCore.QSettings.Format.IniFormat))
+    first.session.set_text("x^3 - 3x + y^2")  # a minimum at (1, 0), a saddle at (−1, 0)
+    first.session.set_overlay("critical", True)
+    assert first.save_session(str(tmp_path / "saved.json"))  # no question on closing
+    first.close()
+    w = new_window(qtbot, QtCore.QSettings(ini, QtCore.QSettings.Format.IniFormat))
+    markers = w.map_view.adapters["critical"].item
+    at_first_frame = []
+    w.surface_view.frameSwapped.connect(
+        lambda: (
+            at_first_frame.append(
+                (len(markers.data), len(w.surface_view.adapters["critical"].shown))
+            )
+            if not at_first_frame
+            else None
+        )
+    )
+    w.show()
+    qtbot.waitUntil(lambda: bool(at_first_frame) and len(markers.data) == 2, timeout=5000)
+    assert at_first_frame == [(0, 0)]  # the first frame came before the search
+    settle(qtbot)
+    kinds = {s.data().kind: (s.pos().x(), s.pos().y()) for s in markers.points()}
+    assert set(kinds) == {"minimum", "saddle"}
+    np.testing.assert_allclose(kinds["minimum"], (1, 0), atol=1e-8)
+    np.testing.assert_allclose(kinds["saddle"], (-1, 0), atol=1e-8)
+    assert sorted(c.kind for c in w.surface_view.adapters["critical"].shown) == [
+        "minimum",
+        "saddle",
+    ]
+    assert not w.isWindowModified()
