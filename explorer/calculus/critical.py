@@ -115,6 +115,11 @@ def critical_points(
             x = np.hstack([x, _newton(f, box, shifted, max_iter)])
             again, _ = _collect(f, x, box, scale, cell)
             more, found = max(0, len(again) - len(found)), again
+        if not coarse and not len(found):
+            # none from the seeds: never answer "none" without looking where descent
+            # settles (a minimum narrower than the seeds' spacing, log(1 + x²) over ±100)
+            x = np.hstack([x, _newton(f, box, _descend(f, box, start.copy()), max_iter)])
+            found, _ = _collect(f, x, box, scale, cell)
         found = _judge(found, coarse, more, count)
         found.nonsmooth = tuple(
             CriticalPoint(p, v, np.nan, np.full(len(p), np.nan), np.full((len(p),) * 2, np.nan), k)

@@ -195,3 +195,19 @@ def test_the_seeds_compile_no_second_program():
     critical_points(f, [(-2, 2), (-2, 2)])
     assert not {"_gradient_buffers", "_hessian_buffers", "_vg_buffers"} & set(vars(f))
     assert {"_vg_array", "_hessian_programs"} <= set(vars(f))
+
+
+@pytest.mark.parametrize("half", [100.0, 1000.0])
+def test_a_minimum_narrower_than_the_seeds_spacing_is_not_answered_with_none(half):
+    """log(1 + x²) + y² over x ∈ ±100: its one minimum (0, 0) is ~1 wide in x, the
+    seeds ~6.5 apart, and Newton from every seed runs off (f is concave in x past
+    |x| = 1). The search looks again from where descent settles."""
+    found = critical_points(parse("log(1 + x^2) + y^2"), [(-half, half), (-1.0, 1.0)])
+    assert [c.kind for c in found] == ["minimum"]
+    np.testing.assert_allclose(found[0].point, [0.0, 0.0], atol=1e-9)
+
+
+@pytest.mark.parametrize("text", ["x + y", "exp(x) + y"])
+def test_a_function_without_critical_points_still_has_none(text):
+    found = critical_points(parse(text), [(-2.0, 2.0), (-2.0, 2.0)])
+    assert len(found) == 0 and found.incomplete == ""
